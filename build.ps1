@@ -1,0 +1,327 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates, benchmarks and packages the CallRecordingAdmin module.
+
+.DESCRIPTION
+    Tasks (run one or more, in the order given):
+
+      Build    Compiles the engine and cmdlet assemblies (Release) and assembles the shipped module in
+               out/CallRecordingAdmin: manifest, format and type files, cmdlet assembly, generated MAML help,
+               about_ help, and Dependencies/ with the engine, its libraries and the native SQLite library
+               for linux-x64, linux-arm64, linux-musl-x64, linux-musl-arm64, win-x64, win-x86, win-arm64,
+               osx-x64 and osx-arm64. That folder imports on its own: copy it anywhere on $env:PSModulePath.
+      Test     Build, then the xunit engine tests and the Pester tests (against the BUILT module, each file in
+               a fresh pwsh). Ends with one line 'N passed, N failed' (the sum over both) and exits non-zero
+               on any failure.
+      Demo     Build, then runs module/Examples/Demo.ps1 against a new store (in a fresh folder, or -StorePath).
+      Bench    Build, then tests/Bench/Bench.ps1: import cost against a bare pwsh start, and the other targets.
+      Package  Build, then a .nupkg of the module in out/feed that Install-PSResource / Save-PSResource take
+               from a local folder repository.
+      Clean    Removes out/ and every bin/ and obj/ folder.
+
+    Run with 'dotnet tool restore' done first, as: dotnet pwsh ./build.ps1 Test
+
+.PARAMETER Task
+    One or more of Build, Test, Demo, Bench, Package, Clean. Default: Build.
+
+.PARAMETER StorePath
+    For Demo: where to create the demo store (default: a new folder under the system temp folder).
+
+.PARAMETER Configuration
+    Release (default) or Debug.
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Demo -StorePath ./demo-store
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean', 'Help')]
+    [string[]] $Task = @('Build'),
+
+    [string] $StorePath,
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'CallRecordingAdmin'
+# A fresh pwsh like this one: under 'dotnet pwsh' the process is dotnet running pwsh.dll.
+$PwshCommand = if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+function Invoke-Pwsh { $exe = $PwshCommand[0]; [string[]] $prefix = @($PwshCommand | Select-Object -Skip 1); & $exe @prefix @args }
+$NativeRids = 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'win-x64', 'win-x86', 'win-arm64', 'osx-x64', 'osx-arm64'
+$PesterVersion = '5.7.1'
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Get-NuGetRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = (& dotnet nuget locals global-packages --list) -match 'global-packages:' | Select-Object -First 1
+    return ($line -replace '^.*global-packages:\s*', '').Trim()
+}
+
+function Invoke-Build {
+    $src = Join-Path $Root 'src'
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $src 'CallRecordingAdmin/CallRecordingAdmin.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly | Out-Host }
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $deps = Join-Path $ModuleOut 'Dependencies'
+    New-Item -ItemType Directory -Path $deps, (Join-Path $ModuleOut 'en-US'), (Join-Path $ModuleOut 'Examples') -Force | Out-Null
+
+    $cmdletBin = Join-Path $src "CallRecordingAdmin/bin/$Configuration/netstandard2.0"
+    $engineBin = Join-Path $src "CallRecordingAdmin.Engine/bin/$Configuration/netstandard2.0"
+    Copy-Item (Join-Path $cmdletBin 'CallRecordingAdmin.dll'), (Join-Path $cmdletBin 'CallRecordingAdmin.pdb') $ModuleOut
+    Copy-Item (Join-Path $engineBin '*.dll'), (Join-Path $engineBin 'CallRecordingAdmin.Engine.pdb') $deps
+
+    # Every assembly the engine needs must be in Dependencies: a missing one fails the build, not the user.
+    $assets = Get-Content (Join-Path $src 'CallRecordingAdmin.Engine/obj/project.assets.json') -Raw | ConvertFrom-Json
+    $target = ($assets.targets.PSObject.Properties | Select-Object -First 1).Value
+    $nuget = $assets.project.restore.packagesPath
+    foreach ($package in $target.PSObject.Properties) {
+        $runtime = $package.Value.PSObject.Properties['runtime']
+        if (-not $runtime) { continue }
+        foreach ($file in $runtime.Value.PSObject.Properties.Name) {
+            if ($file -notlike '*.dll') { continue }
+            $name = Split-Path $file -Leaf
+            if (-not (Test-Path (Join-Path $deps $name))) { throw "Dependency $name of package $($package.Name) is missing from the module's Dependencies folder." }
+        }
+    }
+    # The native SQLite library for each supported OS and processor.
+    $lib = $target.PSObject.Properties | Where-Object Name -like 'SQLitePCLRaw.lib.e_sqlite3/*' | Select-Object -First 1
+    $libFolder = Join-Path $nuget ($lib.Name.ToLowerInvariant())
+    foreach ($rid in $NativeRids) {
+        $from = Join-Path $libFolder "runtimes/$rid/native"
+        if (-not (Test-Path $from)) { throw "The SQLite package has no native library for $rid." }
+        $to = Join-Path $deps "runtimes/$rid/native"
+        New-Item -ItemType Directory -Path $to -Force | Out-Null
+        Copy-Item (Join-Path $from '*') $to
+    }
+
+    $module = Join-Path $Root 'module'
+    Copy-Item (Join-Path $module '*.psd1'), (Join-Path $module '*.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $module 'en-US/*') (Join-Path $ModuleOut 'en-US')
+    Copy-Item (Join-Path $module 'Examples/*') (Join-Path $ModuleOut 'Examples')
+    $version = ([xml](Get-Content (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version
+    $manifest = Join-Path $ModuleOut 'CallRecordingAdmin.psd1'
+    (Get-Content $manifest -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" | Set-Content $manifest -Encoding utf8NoBOM
+
+    # MAML help is generated from the cmdlets' XML documentation, in a fresh pwsh that imports the built module.
+    Invoke-Native 'help generation' { Invoke-Pwsh -NoProfile -NonInteractive -File $PSCommandPath -Task Help -Configuration $Configuration }
+    Write-Host "Built $ModuleOut (version $version)."
+}
+
+function Get-DocText([System.Xml.XmlNode] $node) {
+    if ($null -eq $node) { return '' }
+    (($node.InnerText -split "`n") | ForEach-Object { $_.Trim() }) -join ' ' -replace '\s+', ' ' | ForEach-Object Trim
+}
+
+function Invoke-HelpGeneration {
+    Import-Module (Join-Path $ModuleOut 'CallRecordingAdmin.psd1') -Force
+    $doc = [xml](Get-Content (Join-Path $Root "src/CallRecordingAdmin/bin/$Configuration/netstandard2.0/CallRecordingAdmin.xml") -Raw)
+    $members = @{}
+    foreach ($m in $doc.doc.members.member) { $members[$m.name] = $m }
+    $ns = @{ maml = 'http://schemas.microsoft.com/maml/2004/10'; command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'; dev = 'http://schemas.microsoft.com/maml/dev/2004/10' }
+    $settings = [System.Xml.XmlWriterSettings]::new()
+    $settings.Indent = $true
+    $settings.Encoding = [System.Text.UTF8Encoding]::new($false)
+    $path = Join-Path $ModuleOut 'en-US/CallRecordingAdmin.dll-Help.xml'
+    $w = [System.Xml.XmlWriter]::Create($path, $settings)
+    $w.WriteStartDocument()
+    $w.WriteStartElement('helpItems'); $w.WriteAttributeString('schema', 'maml')
+    foreach ($ns2 in 'maml', 'command', 'dev') { $w.WriteAttributeString('xmlns', $ns2, $null, $ns[$ns2]) }
+    $commonParameters = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
+    $missing = [System.Collections.Generic.List[string]]::new()
+    foreach ($cmd in Get-Command -Module CallRecordingAdmin -CommandType Cmdlet | Sort-Object Name) {
+        $type = $cmd.ImplementingType
+        $m = $members["T:$($type.FullName)"]
+        $synopsis = Get-DocText $m.SelectSingleNode("summary/para[@type='synopsis']")
+        $description = Get-DocText $m.SelectSingleNode("summary/para[@type='description']")
+        $examples = @($m.SelectNodes('example'))
+        if (-not $synopsis) { $missing.Add("$($cmd.Name): synopsis") }
+        if ($examples.Count -eq 0) { $missing.Add("$($cmd.Name): example") }
+        $w.WriteStartElement('command', 'command', $ns.command)
+        $w.WriteStartElement('command', 'details', $ns.command)
+        $w.WriteElementString('command', 'name', $ns.command, $cmd.Name)
+        $w.WriteStartElement('maml', 'description', $ns.maml); $w.WriteElementString('maml', 'para', $ns.maml, $synopsis); $w.WriteEndElement()
+        $w.WriteElementString('command', 'verb', $ns.command, $cmd.Verb)
+        $w.WriteElementString('command', 'noun', $ns.command, $cmd.Noun)
+        $w.WriteEndElement()
+        $w.WriteStartElement('maml', 'description', $ns.maml); $w.WriteElementString('maml', 'para', $ns.maml, $description); $w.WriteEndElement()
+
+        $paramDoc = @{}
+        foreach ($p in $cmd.Parameters.Values) {
+            if ($p.Name -in $commonParameters) { continue }
+            $declaring = $type
+            while ($declaring -and -not $declaring.GetProperty($p.Name, [System.Reflection.BindingFlags]'Public,Instance,DeclaredOnly')) { $declaring = $declaring.BaseType }
+            $pm = if ($declaring) { $members["P:$($declaring.FullName).$($p.Name)"] }
+            $text = if ($pm) { Get-DocText ($pm.SelectSingleNode("summary/para[@type='description']") ?? $pm.SelectSingleNode('summary')) } else { '' }
+            if (-not $text) { $missing.Add("$($cmd.Name) -$($p.Name): description") }
+            $paramDoc[$p.Name] = $text
+        }
+        function Write-Parameter($w, $p, $setInfo, $text) {
+            $attr = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+            $pipeline = @(if ($attr.ValueFromPipeline) { 'ByValue' }; if ($attr.ValueFromPipelineByPropertyName) { 'ByPropertyName' })
+            $w.WriteStartElement('command', 'parameter', $ns.command)
+            $w.WriteAttributeString('required', ([string]$setInfo.IsMandatory).ToLowerInvariant())
+            $w.WriteAttributeString('globbing', ([string][bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })).ToLowerInvariant())
+            $w.WriteAttributeString('pipelineInput', $(if ($pipeline) { 'True (' + ($pipeline -join ', ') + ')' } else { 'False' }))
+            $w.WriteAttributeString('position', $(if ($setInfo.Position -ge 0) { [string]$setInfo.Position } else { 'named' }))
+            $w.WriteElementString('maml', 'name', $ns.maml, $p.Name)
+            $w.WriteStartElement('maml', 'description', $ns.maml); $w.WriteElementString('maml', 'para', $ns.maml, $text); $w.WriteEndElement()
+            $w.WriteStartElement('command', 'parameterValue', $ns.command); $w.WriteAttributeString('required', ($p.ParameterType -ne [switch]).ToString().ToLowerInvariant()); $w.WriteString($p.ParameterType.Name); $w.WriteEndElement()
+            $w.WriteStartElement('dev', 'type', $ns.dev); $w.WriteElementString('maml', 'name', $ns.maml, $p.ParameterType.FullName); $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteStartElement('command', 'syntax', $ns.command)
+        foreach ($set in $cmd.ParameterSets) {
+            $w.WriteStartElement('command', 'syntaxItem', $ns.command)
+            $w.WriteElementString('maml', 'name', $ns.maml, $cmd.Name)
+            foreach ($sp in $set.Parameters) {
+                if ($sp.Name -in $commonParameters) { continue }
+                Write-Parameter $w $cmd.Parameters[$sp.Name] $sp $paramDoc[$sp.Name]
+            }
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+        $w.WriteStartElement('command', 'parameters', $ns.command)
+        foreach ($p in $cmd.Parameters.Values | Where-Object { $_.Name -notin $commonParameters }) {
+            $setInfo = $cmd.ParameterSets.Parameters | Where-Object Name -eq $p.Name | Sort-Object { -[int]$_.IsMandatory } | Select-Object -First 1
+            Write-Parameter $w $p $setInfo $paramDoc[$p.Name]
+        }
+        $w.WriteEndElement()
+        $w.WriteStartElement('command', 'returnValues', $ns.command)
+        foreach ($t in $cmd.OutputType) {
+            $w.WriteStartElement('command', 'returnValue', $ns.command)
+            $w.WriteStartElement('dev', 'type', $ns.dev); $w.WriteElementString('maml', 'name', $ns.maml, $t.Name); $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+        $w.WriteStartElement('command', 'examples', $ns.command)
+        $i = 0
+        foreach ($ex in $examples) {
+            $i++
+            $w.WriteStartElement('command', 'example', $ns.command)
+            $w.WriteElementString('maml', 'title', $ns.maml, "-------------------------- Example $i --------------------------")
+            $w.WriteElementString('dev', 'code', $ns.dev, $ex.code.Trim())
+            $w.WriteStartElement('dev', 'remarks', $ns.dev); $w.WriteElementString('maml', 'para', $ns.maml, (Get-DocText $ex.SelectSingleNode('para'))); $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+        $w.WriteStartElement('command', 'relatedLinks', $ns.command)
+        $w.WriteStartElement('maml', 'navigationLink', $ns.maml); $w.WriteElementString('maml', 'linkText', $ns.maml, 'about_CallRecordingAdmin'); $w.WriteEndElement()
+        $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+    $w.WriteEndDocument()
+    $w.Close()
+    if ($missing.Count -gt 0) { throw "Help is incomplete:`n  " + ($missing -join "`n  ") }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory $results -Force | Out-Null
+
+    Write-Host '== xunit: engine tests'
+    & dotnet test (Join-Path $Root 'tests/Engine.Tests/Engine.Tests.csproj') -c $Configuration --nologo -v quiet --logger "trx;LogFileName=engine.trx" --results-directory $results
+    $xunitExit = $LASTEXITCODE
+    $trx = Get-ChildItem $results -Filter engine.trx -Recurse | Select-Object -First 1
+    $xPassed = 0; $xFailed = 0
+    if ($trx) {
+        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $xPassed = [int]$counters.passed
+        $xFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    if ($xunitExit -ne 0 -and $xFailed -eq 0) { $xFailed = 1; Write-Host 'xunit did not complete.' }
+    Write-Host "xunit: $xPassed passed, $xFailed failed"
+
+    Write-Host '== Pester: module tests against the built module'
+    Invoke-Native 'restore of Pester' { dotnet restore (Join-Path $Root 'tests/Module.Tests/Module.Tests.csproj') --nologo -v quiet }
+    $pester = Join-Path (Get-NuGetRoot) "pester/$PesterVersion/tools/Pester.psd1"
+    $summary = Join-Path $results 'pester.json'
+    $runner = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester' -Force
+`$env:CALLRECORDINGADMIN_TEST_MODULE = '$ModuleOut'
+`$env:CALLRECORDINGADMIN_TEST_NUGET = '$(Get-NuGetRoot)'
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$(Join-Path $Root 'tests/Module.Tests')'
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Normal'
+`$config.TestResult.Enabled = `$true
+`$config.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
+`$r = Invoke-Pester -Configuration `$config
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
+"@
+    Invoke-Pwsh -NoProfile -NonInteractive -Command $runner
+    $pPassed = 0; $pFailed = 1
+    if (Test-Path $summary) {
+        $s = Get-Content $summary -Raw | ConvertFrom-Json
+        $pPassed = [int]$s.Passed; $pFailed = [int]$s.Failed
+    } else { Write-Host 'Pester did not complete.' }
+    Write-Host "Pester: $pPassed passed, $pFailed failed"
+
+    $passed = $xPassed + $pPassed
+    $failed = $xFailed + $pFailed
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $path = if ($StorePath) { $StorePath } else { Join-Path ([System.IO.Path]::GetTempPath()) ("CallRecordingAdmin-demo-" + [DateTime]::UtcNow.ToString('yyyyMMdd-HHmmss')) }
+    Invoke-Native 'demo' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $ModuleOut 'Examples/Demo.ps1') -ModulePath $ModuleOut -StorePath $path }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    Invoke-Native 'benchmarks' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Bench/Bench.ps1') -ModulePath $ModuleOut }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $feed = Join-Path $Out 'feed'
+    if (Test-Path $feed) { Remove-Item $feed -Recurse -Force }
+    New-Item -ItemType Directory $feed | Out-Null
+    $repo = 'CallRecordingAdminBuild'
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module Microsoft.PowerShell.PSResourceGet
+if (Get-PSResourceRepository -Name $repo -ErrorAction SilentlyContinue) { Unregister-PSResourceRepository -Name $repo }
+Register-PSResourceRepository -Name $repo -Uri '$feed' -Trusted
+try { Publish-PSResource -Path '$ModuleOut' -Repository $repo } finally { Unregister-PSResourceRepository -Name $repo }
+"@
+    Invoke-Native 'packaging' { Invoke-Pwsh -NoProfile -NonInteractive -Command $script }
+    Get-ChildItem $feed -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" }
+}
+
+function Invoke-Clean {
+    if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
+    Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Where-Object FullName -notlike '*node_modules*' | Remove-Item -Recurse -Force
+    Write-Host 'Cleaned.'
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Build' { Invoke-Build }
+        'Help' { Invoke-HelpGeneration }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
+        'Package' { Invoke-Package }
+        'Clean' { Invoke-Clean }
+    }
+}

@@ -1,0 +1,32 @@
+@{
+    RootModule           = 'CallRecordingAdmin.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    GUID                 = '4f6b8a4e-2f0c-4b52-9a8e-6b1d3c0e7a15'
+    Author               = 'University IT Services'
+    CompanyName          = 'University IT Services'
+    Copyright            = '(c) University IT Services. MIT licence.'
+    Description          = 'Administers call recording under the University Call Recording Policy: service areas and recorded extensions, recording requests and their approval, roles, and a hash-chained audit log.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('CallRecordingAdmin.format.ps1xml')
+    TypesToProcess       = @('CallRecordingAdmin.types.ps1xml')
+    CmdletsToExport      = @(
+        'New-RecordingStore', 'Connect-RecordingStore', 'Disconnect-RecordingStore', 'Get-RecordingStore', 'Test-RecordingStore',
+        'Add-RecordingRole', 'Get-RecordingRole', 'Remove-RecordingRole',
+        'New-ServiceArea', 'Get-ServiceArea', 'Set-ServiceArea', 'Remove-ServiceArea',
+        'Add-RecordedExtension', 'Get-RecordedExtension', 'Set-RecordedExtension', 'Remove-RecordedExtension',
+        'New-RecordingRequest', 'Set-RecordingRequest', 'Add-RequestConsultation', 'Approve-RecordingRequest', 'Deny-RecordingRequest', 'Stop-RecordingRequest', 'Get-RecordingRequest',
+        'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('CallRecording', 'Telephony', 'GDPR', 'Retention', 'Audit', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First version: store, roles, service areas, recorded extensions, recording requests (clause 2.2), audit chain.'
+        }
+    }
+}

@@ -1,0 +1,276 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.Audit
+{
+    /// <summary>
+    /// The audit log: every change appends one event in the change's own transaction. Each event's hash
+    /// is SHA-256 over its canonical form, which includes the previous event's hash, so an edited,
+    /// deleted or reordered row breaks the chain; a checkpoint kept outside the database also catches a
+    /// truncated or rewritten tail.
+    /// </summary>
+    public static class AuditChain
+    {
+        public static string Genesis(string storeId) => Sha256Hex("CallRecordingAdmin audit genesis " + storeId);
+
+        /// <summary>The exact text an event's hash covers: each field length-prefixed, so no field can run into the next.</summary>
+        public static string Canonical(long seq, string occurredAt, string principal, string action, string targetType, string target, string details, string prevHash)
+        {
+            var sb = new StringBuilder(256);
+            foreach (var field in new[] { seq.ToString(CultureInfo.InvariantCulture), occurredAt, principal, action, targetType, target, details, prevHash })
+            {
+                sb.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('\n');
+            }
+            return sb.ToString();
+        }
+
+        public static string Sha256Hex(string text)
+        {
+            using (var sha = SHA256.Create())
+            {
+                var bytes = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+                var sb = new StringBuilder(64);
+                foreach (var b in bytes)
+                {
+                    sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+                }
+                return sb.ToString();
+            }
+        }
+
+        /// <summary>Compact JSON with keys in ordinal order; null values are left out.</summary>
+        public static string DetailsJson(IDictionary<string, object> details)
+        {
+            if (details == null || details.Count == 0)
+            {
+                return "{}";
+            }
+            var sorted = new SortedDictionary<string, object>(StringComparer.Ordinal);
+            foreach (var pair in details)
+            {
+                if (pair.Value != null)
+                {
+                    sorted[pair.Key] = pair.Value is DateTimeOffset d ? Timestamp.ToText(d) : pair.Value;
+                }
+            }
+            return JsonSerializer.Serialize(sorted);
+        }
+
+        internal static AuditEvent Append(SqliteConnection c, SqliteTransaction tx, string storeId, DateTimeOffset now,
+            string principal, string action, string targetType, string target, IDictionary<string, object> details)
+        {
+            long prevSeq = 0;
+            string prevHash = Genesis(storeId);
+            using (var cmd = PolicyDb.Command(c, tx, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
+            using (var r = cmd.ExecuteReader())
+            {
+                if (r.Read())
+                {
+                    prevSeq = r.GetInt64(0);
+                    prevHash = r.GetString(1);
+                }
+            }
+            var e = new AuditEvent
+            {
+                Sequence = prevSeq + 1,
+                OccurredAt = now,
+                Principal = principal,
+                Action = action,
+                TargetType = targetType ?? "",
+                Target = target ?? "",
+                Details = DetailsJson(details),
+                PreviousHash = prevHash,
+            };
+            var occurredAt = Timestamp.ToText(now);
+            e.OccurredAt = Timestamp.Parse(occurredAt);
+            e.Hash = Sha256Hex(Canonical(e.Sequence, occurredAt, e.Principal, e.Action, e.TargetType, e.Target, e.Details, e.PreviousHash));
+            PolicyDb.Execute(c, tx,
+                "INSERT INTO audit_event(seq, occurred_at, principal, action, target_type, target, details, prev_hash, hash) VALUES ($s, $o, $p, $a, $tt, $t, $d, $ph, $h)",
+                ("$s", e.Sequence), ("$o", occurredAt), ("$p", e.Principal), ("$a", e.Action), ("$tt", e.TargetType),
+                ("$t", e.Target), ("$d", e.Details), ("$ph", e.PreviousHash), ("$h", e.Hash));
+            return e;
+        }
+
+        internal static IEnumerable<AuditEvent> Query(PolicyDb db, AuditQuery q)
+        {
+            var where = new List<string>();
+            var args = new List<(string, object)>();
+            if (q.After.HasValue) { where.Add("occurred_at > $after"); args.Add(("$after", Timestamp.ToText(q.After.Value))); }
+            if (q.Before.HasValue) { where.Add("occurred_at < $before"); args.Add(("$before", Timestamp.ToText(q.Before.Value))); }
+            if (q.AfterSequence.HasValue) { where.Add("seq > $afterSeq"); args.Add(("$afterSeq", q.AfterSequence.Value)); }
+            AddTextFilter(where, args, "principal", "$principal", q.Principal);
+            AddTextFilter(where, args, "action", "$action", q.Action);
+            AddTextFilter(where, args, "target", "$target", q.Target);
+            var sql = "SELECT * FROM audit_event" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY seq" +
+                      (q.First.HasValue ? " LIMIT " + q.First.Value.ToString(CultureInfo.InvariantCulture) : "");
+            return db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map);
+        }
+
+        private static void AddTextFilter(List<string> where, List<(string, object)> args, string column, string name, string value)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                return;
+            }
+            if (LikePattern.HasWildcard(value))
+            {
+                where.Add(column + " LIKE " + name + " ESCAPE '\\'");
+                args.Add((name, LikePattern.From(value)));
+            }
+            else
+            {
+                where.Add(column + " = " + name + " COLLATE NOCASE");
+                args.Add((name, value));
+            }
+        }
+
+        private static AuditEvent Map(SqliteDataReader r) => new AuditEvent
+        {
+            Sequence = r.Long("seq"),
+            OccurredAt = r.Time("occurred_at"),
+            Principal = r.Text("principal"),
+            Action = r.Text("action"),
+            TargetType = r.Text("target_type"),
+            Target = r.Text("target"),
+            Details = r.Text("details"),
+            PreviousHash = r.Text("prev_hash"),
+            Hash = r.Text("hash"),
+        };
+
+        /// <summary>Walks the whole chain once, streaming, and reports the first link that does not hold.</summary>
+        internal static AuditChainReport Verify(PolicyDb db, string storeId, AuditCheckpoint checkpoint)
+        {
+            var report = new AuditChainReport { IsValid = true };
+            var expectedPrev = Genesis(storeId);
+            long expectedSeq = 1;
+            string checkpointHashSeen = null;
+            foreach (var (seq, canonical, prev, hash) in db.Query("SELECT * FROM audit_event ORDER BY seq", null, r =>
+                     (r.Long("seq"), Canonical(r.Long("seq"), r.Text("occurred_at"), r.Text("principal"), r.Text("action"), r.Text("target_type"), r.Text("target"), r.Text("details"), r.Text("prev_hash")), r.Text("prev_hash"), r.Text("hash"))))
+            {
+                report.EventCount++;
+                if (report.IsValid)
+                {
+                    string problem = null;
+                    if (seq != expectedSeq)
+                    {
+                        problem = seq > expectedSeq
+                            ? "Event " + expectedSeq + (seq - expectedSeq > 1 ? " to " + (seq - 1) : "") + " is missing: the next event present is " + seq + "."
+                            : "Event " + seq + " is out of order.";
+                    }
+                    else if (!string.Equals(prev, expectedPrev, StringComparison.Ordinal))
+                    {
+                        problem = "Event " + seq + " does not follow event " + (seq - 1) + ": its previous-hash does not match (a row was deleted, inserted or reordered, or event " + (seq - 1) + " was altered).";
+                    }
+                    else if (!string.Equals(Sha256Hex(canonical), hash, StringComparison.Ordinal))
+                    {
+                        problem = "Event " + seq + " was altered after it was written: its content no longer matches its hash.";
+                    }
+                    if (problem != null)
+                    {
+                        report.IsValid = false;
+                        report.FirstBrokenSequence = Math.Min(seq, expectedSeq);
+                        report.Problem = problem;
+                    }
+                }
+                if (checkpoint != null && seq == checkpoint.Sequence)
+                {
+                    checkpointHashSeen = hash;
+                }
+                expectedPrev = hash;
+                expectedSeq = seq + 1;
+                report.HeadSequence = seq;
+                report.HeadHash = hash;
+            }
+
+            if (checkpoint != null)
+            {
+                report.CheckpointPath = checkpoint.Path;
+                report.CheckpointSequence = checkpoint.Sequence;
+                string problem = null;
+                if (!string.Equals(checkpoint.StoreId, storeId, StringComparison.OrdinalIgnoreCase))
+                {
+                    problem = "The checkpoint belongs to store " + checkpoint.StoreId + ", not to this store (" + storeId + ").";
+                }
+                else if (report.HeadSequence < checkpoint.Sequence)
+                {
+                    problem = "The log ends at event " + report.HeadSequence + " but the checkpoint of " + Timestamp.ToText(checkpoint.WrittenAt) +
+                              " saw event " + checkpoint.Sequence + ": the log was truncated.";
+                }
+                else if (!string.Equals(checkpointHashSeen, checkpoint.Hash, StringComparison.Ordinal))
+                {
+                    problem = "Event " + checkpoint.Sequence + " no longer has the hash the checkpoint recorded: the log was rewritten.";
+                }
+                report.CheckpointVerified = problem == null;
+                if (problem != null)
+                {
+                    report.IsValid = false;
+                    report.Problem = report.Problem == null ? problem : report.Problem + " " + problem;
+                    if (!report.FirstBrokenSequence.HasValue)
+                    {
+                        report.FirstBrokenSequence = Math.Min(checkpoint.Sequence, report.HeadSequence + 1);
+                    }
+                }
+            }
+            return report;
+        }
+
+        public static void WriteCheckpoint(AuditCheckpoint checkpoint, string path)
+        {
+            var json = JsonSerializer.Serialize(new SortedDictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["format"] = "CallRecordingAdmin.AuditCheckpoint/1",
+                ["storeId"] = checkpoint.StoreId,
+                ["sequence"] = checkpoint.Sequence,
+                ["hash"] = checkpoint.Hash,
+                ["writtenAt"] = Timestamp.ToText(checkpoint.WrittenAt),
+                ["writtenBy"] = checkpoint.WrittenBy,
+            }, new JsonSerializerOptions { WriteIndented = true });
+            var full = System.IO.Path.GetFullPath(path);
+            var temp = full + ".tmp";
+            File.WriteAllText(temp, json, new UTF8Encoding(false));
+            if (File.Exists(full))
+            {
+                File.Delete(full);
+            }
+            File.Move(temp, full);
+            checkpoint.Path = full;
+        }
+
+        public static AuditCheckpoint ReadCheckpoint(string path)
+        {
+            try
+            {
+                using (var doc = JsonDocument.Parse(File.ReadAllText(path)))
+                {
+                    var root = doc.RootElement;
+                    return new AuditCheckpoint
+                    {
+                        StoreId = root.GetProperty("storeId").GetString(),
+                        Sequence = root.GetProperty("sequence").GetInt64(),
+                        Hash = root.GetProperty("hash").GetString(),
+                        WrittenAt = Timestamp.Parse(root.GetProperty("writtenAt").GetString()),
+                        WrittenBy = root.GetProperty("writtenBy").GetString(),
+                        Path = System.IO.Path.GetFullPath(path),
+                    };
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new PolicyException("CheckpointUnreadable", FailureKind.ReadError, "The audit checkpoint '" + path + "' could not be read: " + e.Message, path, null, e);
+            }
+            catch (Exception e) when (e is JsonException || e is KeyNotFoundException || e is InvalidOperationException || e is FormatException)
+            {
+                throw new PolicyException("CheckpointInvalid", FailureKind.InvalidData, "'" + path + "' is not an audit checkpoint written by Export-AuditCheckpoint.", path, null, e);
+            }
+        }
+    }
+}

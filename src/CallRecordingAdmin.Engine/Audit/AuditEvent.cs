@@ -1,0 +1,58 @@
+using System;
+
+namespace CallRecordingAdmin.Engine.Audit
+{
+    /// <summary>One row of the append-only, hash-chained audit log.</summary>
+    public sealed class AuditEvent
+    {
+        public long Sequence { get; set; }
+        public DateTimeOffset OccurredAt { get; set; }
+        public string Principal { get; set; }
+        public string Action { get; set; }
+        public string TargetType { get; set; }
+        public string Target { get; set; }
+        /// <summary>The event's details as compact JSON with sorted keys.</summary>
+        public string Details { get; set; }
+        public string PreviousHash { get; set; }
+        public string Hash { get; set; }
+    }
+
+    /// <summary>What Test-AuditChain found.</summary>
+    public sealed class AuditChainReport
+    {
+        public bool IsValid { get; set; }
+        public long EventCount { get; set; }
+        public long HeadSequence { get; set; }
+        public string HeadHash { get; set; }
+        /// <summary>The first sequence number at which the chain does not hold; null when it holds.</summary>
+        public long? FirstBrokenSequence { get; set; }
+        public string Problem { get; set; }
+        public string CheckpointPath { get; set; }
+        public long? CheckpointSequence { get; set; }
+        /// <summary>True when a checkpoint was given and the chain still contains it unchanged.</summary>
+        public bool? CheckpointVerified { get; set; }
+    }
+
+    /// <summary>The head of the chain written outside the database (Export-AuditCheckpoint).</summary>
+    public sealed class AuditCheckpoint
+    {
+        public string StoreId { get; set; }
+        public long Sequence { get; set; }
+        public string Hash { get; set; }
+        public DateTimeOffset WrittenAt { get; set; }
+        public string WrittenBy { get; set; }
+        public string Path { get; set; }
+    }
+
+    /// <summary>Filters for Get-AuditEvent.</summary>
+    public sealed class AuditQuery
+    {
+        public DateTimeOffset? After { get; set; }
+        public DateTimeOffset? Before { get; set; }
+        public string Principal { get; set; }
+        public string Action { get; set; }
+        public string Target { get; set; }
+        public long? AfterSequence { get; set; }
+        public int? First { get; set; }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using CallRecordingAdmin.Engine.Roles;
+using CallRecordingAdmin.Engine.Store;
+
+namespace CallRecordingAdmin.Engine.Audit
+{
+    /// <summary>Reading and verifying the audit chain: Administrators and Auditors only.</summary>
+    public sealed class AuditLog
+    {
+        private readonly RecordingStore _store;
+
+        internal AuditLog(RecordingStore store) { _store = store; }
+
+        private void RequireReader(string doing) =>
+            _store.Change(doing, ctx => { ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.Auditor); return 0; });
+
+        public IEnumerable<AuditEvent> Get(AuditQuery query)
+        {
+            RequireReader("read the audit log");
+            return AuditChain.Query(_store.Db, query ?? new AuditQuery());
+        }
+
+        public AuditChainReport Verify(string checkpointPath = null)
+        {
+            RequireReader("verify the audit chain");
+            var checkpoint = checkpointPath == null ? null : AuditChain.ReadCheckpoint(checkpointPath);
+            return AuditChain.Verify(_store.Db, _store.StoreId, checkpoint);
+        }
+
+        /// <summary>Records the export as an event, then writes that event's sequence and hash to <paramref name="path"/>.</summary>
+        public AuditCheckpoint ExportCheckpoint(string path)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            var head = _store.Change("export an audit checkpoint", ctx =>
+            {
+                ctx.RequireAny("export an audit checkpoint", null, null, RecordingRole.Administrator, RecordingRole.Auditor);
+                return ctx.Audit("ExportAuditCheckpoint", "AuditCheckpoint", full);
+            });
+            var checkpoint = new AuditCheckpoint
+            {
+                StoreId = _store.StoreId, Sequence = head.Sequence, Hash = head.Hash, WrittenAt = head.OccurredAt, WrittenBy = _store.Identity,
+            };
+            AuditChain.WriteCheckpoint(checkpoint, full);
+            return checkpoint;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+
+namespace CallRecordingAdmin.Engine.Policy
+{
+    /// <summary>Who acts: an identity string such as DOMAIN\user or user@host.</summary>
+    public static class Principal
+    {
+        /// <summary>The operating-system user: DOMAIN\user on Windows, user@host elsewhere.</summary>
+        public static string FromOperatingSystem()
+        {
+            if (Environment.OSVersion.Platform == PlatformID.Win32NT)
+            {
+                return Environment.UserDomainName + "\\" + Environment.UserName;
+            }
+            return Environment.UserName + "@" + Environment.MachineName;
+        }
+
+        public static string Normalise(string principal, string parameterName = "Principal")
+        {
+            var value = principal?.Trim();
+            if (string.IsNullOrEmpty(value))
+            {
+                throw new PolicyException("PrincipalRequired", FailureKind.InvalidArgument,
+                    parameterName + " must name a person or account (DOMAIN\\user or user@domain).", principal);
+            }
+            if (value.Length > 256)
+            {
+                throw new PolicyException("PrincipalInvalid", FailureKind.InvalidArgument,
+                    parameterName + " is longer than 256 characters.", principal);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using System.Data;
+using CallRecordingAdmin.Engine.Policy;
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.PolicyDatabase
+{
+    /// <summary>
+    /// The SQLite policy database of one store: opens connections with the pragmas every one needs, runs
+    /// each change in one IMMEDIATE transaction (so two runbooks queue instead of failing), applies the
+    /// forward-only migrations, and streams query results.
+    /// </summary>
+    public sealed class PolicyDb
+    {
+        /// <summary>How long a writer waits for another process's transaction before it gives up.</summary>
+        public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(120);
+
+        private readonly string _connectionString;
+
+        public PolicyDb(string path)
+        {
+            Path = path;
+            _connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWrite,
+                Cache = SqliteCacheMode.Private,
+                Pooling = true,
+                DefaultTimeout = (int)LockWait.TotalSeconds,
+            }.ToString();
+        }
+
+        public string Path { get; }
+
+        internal static void CreateFile(string path)
+        {
+            var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+            using (var c = new SqliteConnection(cs))
+            {
+                c.Open();
+                Execute(c, null, "PRAGMA journal_mode=WAL;");
+            }
+        }
+
+        internal SqliteConnection Open()
+        {
+            var connection = new SqliteConnection(_connectionString);
+            try
+            {
+                connection.Open();
+                Execute(connection, null, "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=" + (int)LockWait.TotalMilliseconds + ";");
+                return connection;
+            }
+            catch (SqliteException e)
+            {
+                connection.Dispose();
+                throw Translate(e);
+            }
+        }
+
+        /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction: all of it is committed, or none.</summary>
+        internal T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+        {
+            using (var connection = Open())
+            {
+                SqliteTransaction tx;
+                try
+                {
+                    tx = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+                }
+                catch (SqliteException e)
+                {
+                    throw Translate(e);
+                }
+                using (tx)
+                {
+                    try
+                    {
+                        var result = work(connection, tx);
+                        tx.Commit();
+                        return result;
+                    }
+                    catch (SqliteException e)
+                    {
+                        throw Translate(e);
+                    }
+                }
+            }
+        }
+
+        internal void Write(Action<SqliteConnection, SqliteTransaction> work) =>
+            Write<object>((c, t) => { work(c, t); return null; });
+
+        internal T Read<T>(Func<SqliteConnection, T> work)
+        {
+            using (var connection = Open())
+            {
+                try
+                {
+                    return work(connection);
+                }
+                catch (SqliteException e)
+                {
+                    throw Translate(e);
+                }
+            }
+        }
+
+        /// <summary>Streams rows: one connection stays open while the caller enumerates, nothing is buffered.</summary>
+        internal IEnumerable<T> Query<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> map)
+        {
+            using (var connection = Open())
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = sql;
+                bind?.Invoke(command);
+                SqliteDataReader reader;
+                try
+                {
+                    reader = command.ExecuteReader();
+                }
+                catch (SqliteException e)
+                {
+                    throw Translate(e);
+                }
+                using (reader)
+                {
+                    while (true)
+                    {
+                        bool more;
+                        try
+                        {
+                            more = reader.Read();
+                        }
+                        catch (SqliteException e)
+                        {
+                            throw Translate(e);
+                        }
+                        if (!more)
+                        {
+                            yield break;
+                        }
+                        yield return map(reader);
+                    }
+                }
+            }
+        }
+
+        internal static int Execute(SqliteConnection connection, SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters)
+        {
+            using (var command = Command(connection, tx, sql, parameters))
+            {
+                return command.ExecuteNonQuery();
+            }
+        }
+
+        internal static object Scalar(SqliteConnection connection, SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters)
+        {
+            using (var command = Command(connection, tx, sql, parameters))
+            {
+                var value = command.ExecuteScalar();
+                return value is DBNull ? null : value;
+            }
+        }
+
+        internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+            return command;
+        }
+
+        internal static Exception Translate(SqliteException e)
+        {
+            switch (e.SqliteErrorCode)
+            {
+                case 5: // SQLITE_BUSY
+                case 6: // SQLITE_LOCKED
+                    return new PolicyException("StoreBusy", FailureKind.ResourceUnavailable,
+                        "The store stayed locked by another process for longer than " + LockWait.TotalSeconds +
+                        " seconds; nothing was changed. Run the command again.", null, null, e);
+                case 11: // SQLITE_CORRUPT
+                case 26: // SQLITE_NOTADB
+                    return new PolicyException("StoreDatabaseInvalid", FailureKind.InvalidData,
+                        "The policy database is damaged or is not a SQLite database (" + e.Message + "). Restore it from backup; Test-RecordingStore reports what it can read.", null, null, e);
+                case 14: // SQLITE_CANTOPEN
+                    return new PolicyException("StoreUnavailable", FailureKind.ResourceUnavailable,
+                        "The policy database could not be opened (" + e.Message + ").", null, null, e);
+                case 19: // SQLITE_CONSTRAINT
+                    return new PolicyException("ConstraintViolated", FailureKind.InvalidOperation,
+                        "The change conflicts with data already in the store (" + e.Message + ").", null, null, e);
+                default:
+                    return new PolicyException("StoreError", FailureKind.WriteError,
+                        "The policy database reported an error: " + e.Message, null, null, e);
+            }
+        }
+    }
+
+    internal static class ReaderExtensions
+    {
+        public static string Text(this SqliteDataReader r, string column)
+        {
+            var i = r.GetOrdinal(column);
+            return r.IsDBNull(i) ? null : r.GetString(i);
+        }
+
+        public static long Long(this SqliteDataReader r, string column) => r.GetInt64(r.GetOrdinal(column));
+
+        public static int? NullableInt(this SqliteDataReader r, string column)
+        {
+            var i = r.GetOrdinal(column);
+            return r.IsDBNull(i) ? (int?)null : r.GetInt32(i);
+        }
+
+        public static bool Bool(this SqliteDataReader r, string column) => r.GetInt64(r.GetOrdinal(column)) != 0;
+
+        public static DateTimeOffset Time(this SqliteDataReader r, string column) => Timestamp.Parse(r.Text(column));
+
+        public static DateTimeOffset? NullableTime(this SqliteDataReader r, string column)
+        {
+            var text = r.Text(column);
+            return text == null ? (DateTimeOffset?)null : Timestamp.Parse(text);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.ServiceAreas;
+using CallRecordingAdmin.Engine.Store;
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.Roles
+{
+    /// <summary>The roles the policy names: who administers, who decides, who is consulted, who supervises, who audits.</summary>
+    public enum RecordingRole
+    {
+        /// <summary>IT Services admins: manage roles, service areas and extensions.</summary>
+        Administrator,
+        /// <summary>Decides new recording requests (clause 2.2).</summary>
+        NetworkServicesManager,
+        /// <summary>Advises on requests, decides investigations (clauses 2.2, 3.2).</summary>
+        DataProtectionOfficer,
+        /// <summary>IT Services Security team, consulted on sensitive requests (clause 2.2).</summary>
+        SecurityTeam,
+        /// <summary>Finance PCI DSS team, consulted on payment-card requests (clause 2.2).</summary>
+        PciDssTeam,
+        /// <summary>An area supervisor, keeping the record of playback instances (clause 3.1). Scoped to one area.</summary>
+        Supervisor,
+        /// <summary>Reads and exports logs and evidence; changes nothing.</summary>
+        Auditor,
+    }
+
+    /// <summary>A principal's role, store-wide or in one service area.</summary>
+    public sealed class RoleAssignment
+    {
+        public string Id { get; set; }
+        public string Principal { get; set; }
+        public RecordingRole Role { get; set; }
+        /// <summary>The area the role is limited to; empty for a store-wide role.</summary>
+        public string ServiceArea { get; set; }
+        public DateTimeOffset AssignedAt { get; set; }
+        public string AssignedBy { get; set; }
+    }
+
+    /// <summary>Assigns, lists and removes roles; only Administrators change them.</summary>
+    public sealed class RoleRegister
+    {
+        private readonly RecordingStore _store;
+
+        internal RoleRegister(RecordingStore store) { _store = store; }
+
+        public static bool IsAreaScoped(RecordingRole role) => role == RecordingRole.Supervisor;
+
+        internal static bool Holds(SqliteConnection c, SqliteTransaction tx, string principal, RecordingRole role, string serviceAreaId)
+        {
+            var sql = "SELECT count(*) FROM role_assignment WHERE principal = $p COLLATE NOCASE AND role = $r" +
+                      (IsAreaScoped(role) && serviceAreaId != null ? " AND service_area_id = $a" : "");
+            return Convert.ToInt64(PolicyDb.Scalar(c, tx, sql, ("$p", principal), ("$r", role.ToString()), ("$a", serviceAreaId))) > 0;
+        }
+
+        internal static PolicyException Denied(string principal, IReadOnlyList<RecordingRole> roles, string doing, string serviceAreaName, string clause)
+        {
+            var needed = string.Join(" or ", roles.Select(r => r.ToString()));
+            var where = serviceAreaName != null && roles.Any(IsAreaScoped) ? " of service area '" + serviceAreaName + "'" : "";
+            return new PolicyException("AccessDenied", FailureKind.PermissionDenied,
+                "'" + principal + "' may not " + doing + ": that needs the " + needed + " role" + where + ", which '" + principal + "' does not hold.",
+                principal, clause);
+        }
+
+        public RoleAssignment Add(string principal, RecordingRole role, string serviceArea)
+        {
+            principal = Principal.Normalise(principal);
+            if (IsAreaScoped(role) && string.IsNullOrWhiteSpace(serviceArea))
+            {
+                throw new PolicyException("ServiceAreaRequired", FailureKind.InvalidArgument,
+                    "The " + role + " role belongs to one service area: name it with -ServiceArea.", principal, "3.1");
+            }
+            if (!IsAreaScoped(role) && !string.IsNullOrWhiteSpace(serviceArea))
+            {
+                throw new PolicyException("RoleNotAreaScoped", FailureKind.InvalidArgument,
+                    "The " + role + " role is store-wide; it cannot be limited to service area '" + serviceArea + "'.", principal);
+            }
+            return _store.Change("assign roles", ctx =>
+            {
+                ctx.Require(RecordingRole.Administrator, "assign roles");
+                string areaId = null, areaName = "";
+                if (IsAreaScoped(role))
+                {
+                    var area = ServiceAreaRegister.Find(ctx, serviceArea);
+                    areaId = area.Id;
+                    areaName = area.Name;
+                }
+                if (Holds(ctx.Connection, ctx.Transaction, principal, role, areaId) && (areaId != null || !IsAreaScoped(role)))
+                {
+                    throw new PolicyException("RoleAlreadyAssigned", FailureKind.ResourceExists,
+                        "'" + principal + "' already holds the " + role + " role" + (areaId != null ? " in '" + areaName + "'" : "") + ".", principal);
+                }
+                var assignment = new RoleAssignment
+                {
+                    Id = Ids.New("role"),
+                    Principal = principal,
+                    Role = role,
+                    ServiceArea = areaName,
+                    AssignedAt = ctx.Now,
+                    AssignedBy = ctx.Principal,
+                };
+                Insert(ctx.Connection, ctx.Transaction, assignment, areaId);
+                ctx.Audit("AddRecordingRole", "RoleAssignment", assignment.Id, new Dictionary<string, object>
+                {
+                    ["principal"] = principal, ["role"] = role.ToString(), ["serviceArea"] = areaName == "" ? null : areaName,
+                });
+                return assignment;
+            });
+        }
+
+        internal static void Insert(SqliteConnection c, SqliteTransaction tx, RoleAssignment a, string areaId) =>
+            PolicyDb.Execute(c, tx,
+                "INSERT INTO role_assignment(id, principal, role, service_area_id, assigned_at, assigned_by) VALUES ($id, $p, $r, $a, $t, $by)",
+                ("$id", a.Id), ("$p", a.Principal), ("$r", a.Role.ToString()), ("$a", areaId), ("$t", Timestamp.ToText(a.AssignedAt)), ("$by", a.AssignedBy));
+
+        public IEnumerable<RoleAssignment> Get(string principal = null, RecordingRole? role = null, string serviceArea = null)
+        {
+            var where = new List<string>();
+            var args = new List<(string, object)>();
+            if (!string.IsNullOrEmpty(principal))
+            {
+                where.Add(LikePattern.HasWildcard(principal) ? "ra.principal LIKE $p ESCAPE '\\'" : "ra.principal = $p COLLATE NOCASE");
+                args.Add(("$p", LikePattern.HasWildcard(principal) ? LikePattern.From(principal) : principal));
+            }
+            if (role.HasValue) { where.Add("ra.role = $r"); args.Add(("$r", role.Value.ToString())); }
+            if (!string.IsNullOrEmpty(serviceArea)) { where.Add("sa.name = $a COLLATE NOCASE"); args.Add(("$a", serviceArea)); }
+            var sql = "SELECT ra.*, sa.name AS area_name FROM role_assignment ra LEFT JOIN service_area sa ON sa.id = ra.service_area_id" +
+                      (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY ra.principal COLLATE NOCASE, ra.role, sa.name";
+            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, r => new RoleAssignment
+            {
+                Id = r.Text("id"),
+                Principal = r.Text("principal"),
+                Role = (RecordingRole)Enum.Parse(typeof(RecordingRole), r.Text("role")),
+                ServiceArea = r.Text("area_name") ?? "",
+                AssignedAt = r.Time("assigned_at"),
+                AssignedBy = r.Text("assigned_by"),
+            });
+        }
+
+        public RoleAssignment Remove(string principal, RecordingRole role, string serviceArea)
+        {
+            principal = Principal.Normalise(principal);
+            return _store.Change("remove roles", ctx =>
+            {
+                ctx.Require(RecordingRole.Administrator, "remove roles");
+                string areaId = null;
+                if (IsAreaScoped(role) && !string.IsNullOrWhiteSpace(serviceArea))
+                {
+                    areaId = ServiceAreaRegister.Find(ctx, serviceArea).Id;
+                }
+                RoleAssignment found = null;
+                string foundAreaId = null;
+                using (var cmd = ctx.Command("SELECT ra.*, sa.name AS area_name FROM role_assignment ra LEFT JOIN service_area sa ON sa.id = ra.service_area_id " +
+                                             "WHERE ra.principal = $p COLLATE NOCASE AND ra.role = $r" + (areaId != null ? " AND ra.service_area_id = $a" : ""),
+                           ("$p", principal), ("$r", role.ToString()), ("$a", areaId)))
+                using (var r = cmd.ExecuteReader())
+                {
+                    var matches = 0;
+                    while (r.Read())
+                    {
+                        matches++;
+                        foundAreaId = r.Text("service_area_id");
+                        found = new RoleAssignment
+                        {
+                            Id = r.Text("id"), Principal = r.Text("principal"), Role = role, ServiceArea = r.Text("area_name") ?? "",
+                            AssignedAt = r.Time("assigned_at"), AssignedBy = r.Text("assigned_by"),
+                        };
+                    }
+                    if (matches > 1)
+                    {
+                        throw new PolicyException("ServiceAreaRequired", FailureKind.InvalidArgument,
+                            "'" + principal + "' is " + role + " in " + matches + " service areas: name the one to remove with -ServiceArea.", principal);
+                    }
+                }
+                if (found == null)
+                {
+                    throw new PolicyException("RoleNotAssigned", FailureKind.ObjectNotFound,
+                        "'" + principal + "' does not hold the " + role + " role" + (serviceArea != null ? " in '" + serviceArea + "'" : "") + ".", principal);
+                }
+                if (role == RecordingRole.Administrator &&
+                    Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM role_assignment WHERE role = 'Administrator'")) <= 1)
+                {
+                    throw new PolicyException("LastAdministrator", FailureKind.InvalidOperation,
+                        "'" + principal + "' is the store's last Administrator; add another Administrator before removing this one.", principal);
+                }
+                ctx.Execute("DELETE FROM role_assignment WHERE id = $id", ("$id", found.Id));
+                ctx.Audit("RemoveRecordingRole", "RoleAssignment", found.Id, new Dictionary<string, object>
+                {
+                    ["principal"] = found.Principal, ["role"] = role.ToString(), ["serviceArea"] = found.ServiceArea == "" ? null : found.ServiceArea,
+                });
+                return found;
+            });
+        }
+
+        /// <summary>The roles the acting principal holds; an empty list for a principal the store does not know.</summary>
+        public IReadOnlyList<RoleAssignment> OfIdentity() => Get(_store.Identity).ToList();
+    }
+}

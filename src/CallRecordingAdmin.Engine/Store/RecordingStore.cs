@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using CallRecordingAdmin.Engine.Audit;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.RecordedExtensions;
+using CallRecordingAdmin.Engine.RecordingRequests;
+using CallRecordingAdmin.Engine.Roles;
+using CallRecordingAdmin.Engine.ServiceAreas;
+
+namespace CallRecordingAdmin.Engine.Store
+{
+    /// <summary>
+    /// An open store with an acting principal: the policy database, the recordings folder and the master
+    /// key. Every operation goes through it; every change is one transaction with its audit event.
+    /// </summary>
+    public sealed class RecordingStore
+    {
+        public const string DatabaseFileName = "policy.db";
+        public const string RecordingsFolderName = "recordings";
+        public const string StoreVariable = "CALLRECORDINGADMIN_STORE";
+
+        private RecordingStore(string path, string identity, IClock clock)
+        {
+            Path = path;
+            Identity = Principal.Normalise(identity, "Identity");
+            Clock = clock ?? SystemClock.Instance;
+            Db = new PolicyDb(System.IO.Path.Combine(path, DatabaseFileName));
+            ServiceAreas = new ServiceAreaRegister(this);
+            Roles = new RoleRegister(this);
+            Extensions = new ExtensionRegister(this);
+            Audit = new AuditLog(this);
+            Requests = new RequestRegister(this);
+        }
+
+        public string Path { get; }
+        public string StoreId { get; private set; }
+        /// <summary>The acting principal: who every change and audit event is attributed to.</summary>
+        public string Identity { get; }
+        public IClock Clock { get; }
+        public string KeyPath { get; private set; }
+        public string DatabasePath => Db.Path;
+        internal PolicyDb Db { get; }
+
+        public ServiceAreaRegister ServiceAreas { get; }
+        public RoleRegister Roles { get; }
+        public ExtensionRegister Extensions { get; }
+        public AuditLog Audit { get; }
+        public RequestRegister Requests { get; }
+
+        /// <summary>The folder used when no path is given: $env:CALLRECORDINGADMIN_STORE, else the per-user local application-data folder.</summary>
+        public static string DefaultPath()
+        {
+            var fromEnvironment = Environment.GetEnvironmentVariable(StoreVariable);
+            if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                return System.IO.Path.GetFullPath(fromEnvironment);
+            }
+            var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            if (string.IsNullOrEmpty(local))
+            {
+                local = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+            }
+            return System.IO.Path.Combine(local, "CallRecordingAdmin", "Store");
+        }
+
+        public static bool IsStore(string path) => File.Exists(System.IO.Path.Combine(path, DatabaseFileName));
+
+        /// <summary>
+        /// Creates a store in <paramref name="path"/> (an empty or missing folder) and makes
+        /// <paramref name="identity"/> its first Administrator. An existing store is opened instead.
+        /// </summary>
+        public static RecordingStore Create(string path, string identity, string keyPath = null, IClock clock = null)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            if (IsStore(full))
+            {
+                return Open(full, identity, clock);
+            }
+            if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+            {
+                throw new PolicyException("StoreFolderNotEmpty", FailureKind.ResourceExists,
+                    "'" + full + "' already holds files and is not a recording store; give an empty or new folder.", full);
+            }
+            if (File.Exists(full))
+            {
+                throw new PolicyException("StoreFolderNotEmpty", FailureKind.ResourceExists, "'" + full + "' is a file, not a folder.", full);
+            }
+            Directory.CreateDirectory(full);
+            Directory.CreateDirectory(System.IO.Path.Combine(full, RecordingsFolderName));
+            var store = new RecordingStore(full, identity, clock);
+            var keyFile = System.IO.Path.GetFullPath(keyPath ?? System.IO.Path.Combine(full, MasterKey.DefaultFileName));
+            var fingerprint = MasterKey.Create(keyFile);
+            var temp = store.Db.Path + ".creating";
+            PolicyDb.CreateFile(temp);
+            var creating = new PolicyDb(temp);
+            var storeId = Guid.NewGuid().ToString("D");
+            creating.Write((c, tx) =>
+            {
+                var now = store.Clock.UtcNow;
+                Migrations.Apply(c, tx, now);
+                foreach (var (k, v) in new[]
+                         {
+                             ("store_id", storeId), ("created_at", Timestamp.ToText(now)), ("created_by", store.Identity),
+                             ("key_fingerprint", fingerprint), ("key_path", keyPath == null ? "" : keyFile),
+                         })
+                {
+                    PolicyDb.Execute(c, tx, "INSERT INTO store_meta(key, value) VALUES ($k, $v)", ("$k", k), ("$v", v));
+                }
+                var admin = new RoleAssignment
+                {
+                    Id = Ids.New("role"), Principal = store.Identity, Role = RecordingRole.Administrator, ServiceArea = "",
+                    AssignedAt = now, AssignedBy = store.Identity,
+                };
+                RoleRegister.Insert(c, tx, admin, null);
+                AuditChain.Append(c, tx, storeId, now, store.Identity, "NewRecordingStore", "RecordingStore", storeId,
+                    new Dictionary<string, object> { ["path"] = full, ["schemaVersion"] = Migrations.Latest, ["keyFingerprint"] = fingerprint });
+                AuditChain.Append(c, tx, storeId, now, store.Identity, "AddRecordingRole", "RoleAssignment", admin.Id,
+                    new Dictionary<string, object> { ["principal"] = store.Identity, ["role"] = "Administrator", ["reason"] = "creator of the store" });
+            });
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            // The database appears under its real name only once it is complete: a crash part-way leaves no half-made store.
+            File.Move(temp, store.Db.Path);
+            foreach (var suffix in new[] { "-wal", "-shm" })
+            {
+                if (File.Exists(temp + suffix)) File.Delete(temp + suffix);
+            }
+            store.Load();
+            return store;
+        }
+
+        /// <summary>Opens an existing store, bringing its schema up to date in one transaction.</summary>
+        public static RecordingStore Open(string path, string identity, IClock clock = null)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            if (!IsStore(full))
+            {
+                throw new PolicyException("StoreNotFound", FailureKind.ObjectNotFound,
+                    "'" + full + "' is not a recording store (no " + DatabaseFileName + "). Create one with New-RecordingStore.", full);
+            }
+            var store = new RecordingStore(full, identity, clock);
+            store.Db.Write((c, tx) =>
+            {
+                var hasMeta = Convert.ToInt64(PolicyDb.Scalar(c, tx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'")) > 0;
+                if (!hasMeta)
+                {
+                    throw new PolicyException("NotARecordingStore", FailureKind.InvalidData,
+                        "'" + store.Db.Path + "' is a SQLite database but not a CallRecordingAdmin policy database.", full);
+                }
+                Migrations.Apply(c, tx, store.Clock.UtcNow);
+            });
+            store.Load();
+            return store;
+        }
+
+        /// <summary>The same store acting as another principal.</summary>
+        public RecordingStore As(string identity)
+        {
+            var other = new RecordingStore(Path, identity, Clock) { StoreId = StoreId, KeyPath = KeyPath };
+            return other;
+        }
+
+        /// <summary>The same store and principal with another clock (tests, forecasts).</summary>
+        public RecordingStore WithClock(IClock clock) => new RecordingStore(Path, Identity, clock) { StoreId = StoreId, KeyPath = KeyPath };
+
+        private void Load()
+        {
+            var meta = Db.Read(c => Meta(c));
+            StoreId = meta["store_id"];
+            KeyPath = string.IsNullOrEmpty(meta["key_path"]) ? System.IO.Path.Combine(Path, MasterKey.DefaultFileName) : meta["key_path"];
+        }
+
+        private static Dictionary<string, string> Meta(Microsoft.Data.Sqlite.SqliteConnection c)
+        {
+            var meta = new Dictionary<string, string>();
+            using (var cmd = PolicyDb.Command(c, null, "SELECT key, value FROM store_meta"))
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read()) meta[r.GetString(0)] = r.GetString(1);
+            }
+            return meta;
+        }
+
+        /// <summary>
+        /// Runs one change: the rules, the data and the audit event in one transaction. A refusal for want of a
+        /// role is itself written to the audit log (in its own transaction, since the change is rolled back).
+        /// </summary>
+        internal T Change<T>(string doing, Func<ChangeContext, T> work)
+        {
+            try
+            {
+                return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
+            }
+            catch (PolicyException e) when (e.ErrorId == "AccessDenied")
+            {
+                Db.Write((c, tx) => AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, "AccessDenied", "Action", doing,
+                    new Dictionary<string, object> { ["message"] = e.Message }));
+                throw;
+            }
+        }
+
+        public StoreSummary Summary() => Db.Read(c =>
+        {
+            long Count(string table) => Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM " + table));
+            var meta = Meta(c);
+            return new StoreSummary
+            {
+                StoreId = StoreId,
+                Path = Path,
+                Identity = Identity,
+                Roles = string.Join(", ", Roles.OfIdentity().Select(r => r.ServiceArea == "" ? r.Role.ToString() : r.Role + " (" + r.ServiceArea + ")")),
+                SchemaVersion = Migrations.CurrentVersion(c, null),
+                CreatedAt = Timestamp.Parse(meta["created_at"]),
+                CreatedBy = meta["created_by"],
+                KeyPath = KeyPath,
+                ServiceAreas = Count("service_area"),
+                RecordedExtensions = Count("recorded_extension"),
+                RoleAssignments = Count("role_assignment"),
+                RecordingRequests = Count("recording_request"),
+                AuditEvents = Count("audit_event"),
+            };
+        });
+
+        /// <summary>Checks the store and reports; it never repairs or deletes anything.</summary>
+        public IEnumerable<StoreFinding> Test()
+        {
+            var integrity = Db.Read(c =>
+            {
+                var lines = new List<string>();
+                using (var cmd = PolicyDb.Command(c, null, "PRAGMA integrity_check"))
+                using (var r = cmd.ExecuteReader())
+                {
+                    while (r.Read()) lines.Add(r.GetString(0));
+                }
+                return lines;
+            });
+            yield return integrity.Count == 1 && integrity[0] == "ok"
+                ? new StoreFinding("DatabaseIntegrity", FindingSeverity.Ok, "SQLite integrity check passed.", DatabasePath)
+                : new StoreFinding("DatabaseIntegrity", FindingSeverity.Error, "SQLite integrity check: " + string.Join("; ", integrity.Take(10)), DatabasePath);
+
+            var fk = Db.Read(c => Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM pragma_foreign_key_check")));
+            yield return fk == 0
+                ? new StoreFinding("ForeignKeys", FindingSeverity.Ok, "Every reference points at an existing row.", DatabasePath)
+                : new StoreFinding("ForeignKeys", FindingSeverity.Error, fk + " row(s) refer to rows that do not exist.", DatabasePath);
+
+            var chain = AuditChain.Verify(Db, StoreId, null);
+            yield return chain.IsValid
+                ? new StoreFinding("AuditChain", FindingSeverity.Ok, "The audit chain holds over " + chain.EventCount + " events (head " + chain.HeadSequence + ").", DatabasePath)
+                : new StoreFinding("AuditChain", FindingSeverity.Error, chain.Problem, chain.FirstBrokenSequence?.ToString());
+
+            var fingerprint = Db.Read(c => PolicyDb.Scalar(c, null, "SELECT value FROM store_meta WHERE key = 'key_fingerprint'") as string);
+            yield return CheckKey(fingerprint);
+        }
+
+        private StoreFinding CheckKey(string fingerprint)
+        {
+            if (!File.Exists(KeyPath))
+            {
+                return new StoreFinding("MasterKey", FindingSeverity.Error, "The master key file is missing: recordings cannot be read or written.", KeyPath);
+            }
+            string actual;
+            try
+            {
+                actual = MasterKey.Fingerprint(MasterKey.Read(KeyPath));
+            }
+            catch (PolicyException e)
+            {
+                return new StoreFinding("MasterKey", FindingSeverity.Error, e.Message, KeyPath);
+            }
+            if (actual != fingerprint)
+            {
+                return new StoreFinding("MasterKey", FindingSeverity.Error, "The key file is not this store's master key (its fingerprint differs).", KeyPath);
+            }
+            return MasterKey.IsReadableByOthers(KeyPath)
+                ? new StoreFinding("MasterKey", FindingSeverity.Warning, "The master key file is readable by group or others; make it readable by its owner only (chmod 600).", KeyPath)
+                : new StoreFinding("MasterKey", FindingSeverity.Ok, "The master key is present, matches the store and is readable by its owner only.", KeyPath);
+        }
+    }
+}

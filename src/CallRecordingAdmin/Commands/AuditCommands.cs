@@ -1,0 +1,94 @@
+using System;
+using System.Management.Automation;
+using CallRecordingAdmin.Engine.Audit;
+
+namespace CallRecordingAdmin.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Reads the audit log: every change, who made it, when, and to what.</para>
+    /// <para type="description">Streams audit events in order, filtered by time, principal, action or target (wildcards allowed for the text filters). Every change in the store writes exactly one event in the same transaction, and every refusal for want of a role writes an AccessDenied event. Administrators and Auditors may read the log.</para>
+    /// </summary>
+    /// <example><code>Get-AuditEvent -After (Get-Date).AddDays(-1)</code><para>What changed in the last day.</para></example>
+    /// <example><code>Get-AuditEvent -Action AccessDenied | Export-Csv denied.csv -NoTypeInformation</code><para>Every refused action, for an auditor.</para></example>
+    [Cmdlet(VerbsCommon.Get, "AuditEvent")]
+    [OutputType(typeof(AuditEvent))]
+    public sealed class GetAuditEventCommand : StoreCmdlet
+    {
+        /// <summary><para type="description">Only events after this moment.</para></summary>
+        [Parameter] public DateTimeOffset? After { get; set; }
+
+        /// <summary><para type="description">Only events before this moment.</para></summary>
+        [Parameter] public DateTimeOffset? Before { get; set; }
+
+        /// <summary><para type="description">Only events by this principal; wildcards are allowed.</para></summary>
+        [Parameter, SupportsWildcards] public string Principal { get; set; }
+
+        /// <summary><para type="description">Only events of this action, e.g. NewServiceArea or AccessDenied; wildcards are allowed.</para></summary>
+        [Parameter, SupportsWildcards] public string Action { get; set; }
+
+        /// <summary><para type="description">Only events about this target (a name or id); wildcards are allowed.</para></summary>
+        [Parameter, SupportsWildcards] public string Target { get; set; }
+
+        /// <summary><para type="description">At most this many events.</para></summary>
+        [Parameter, ValidateRange(1, int.MaxValue)] public int First { get; set; }
+
+        protected override void EndProcessing() => Try(null, () =>
+        {
+            var query = new AuditQuery
+            {
+                After = After, Before = Before, Principal = Principal, Action = Action, Target = Target,
+                First = MyInvocation.BoundParameters.ContainsKey(nameof(First)) ? First : (int?)null,
+            };
+            foreach (var e in ActiveStore.Audit.Get(query)) WriteObject(e);
+        });
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Verifies the hash chain of the audit log and reports the first broken link.</para>
+    /// <para type="description">Recomputes every event's SHA-256 over its canonical content and the previous event's hash. An edited, deleted, inserted or reordered row breaks the chain; the report names the first event where it does not hold. With -Checkpoint (a file from Export-AuditCheckpoint) it also detects a truncated log or a rewritten tail, which a chain alone cannot show. Use -Quiet in a runbook.</para>
+    /// </summary>
+    /// <example><code>Test-AuditChain</code><para>Verifies the whole chain.</para></example>
+    /// <example><code>Test-AuditChain -Checkpoint \\evidence\crs\checkpoint-2026-11.json -Quiet</code><para>Returns $true only if the chain holds and still contains the checkpointed head unchanged.</para></example>
+    [Cmdlet(VerbsDiagnostic.Test, "AuditChain")]
+    [OutputType(typeof(AuditChainReport), typeof(bool))]
+    public sealed class TestAuditChainCommand : StoreCmdlet
+    {
+        /// <summary><para type="description">A checkpoint file written by Export-AuditCheckpoint.</para></summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Checkpoint { get; set; }
+
+        /// <summary><para type="description">Returns only $true or $false.</para></summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void EndProcessing() => Try(Checkpoint, () =>
+        {
+            var report = ActiveStore.Audit.Verify(Checkpoint == null ? null : ResolvePath(Checkpoint));
+            if (!report.IsValid) WriteVerbose(report.Problem);
+            WriteObject(Quiet ? (object)report.IsValid : report);
+        });
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Writes the head of the audit chain (sequence and hash) to a file outside the database.</para>
+    /// <para type="description">Records the export as an audit event, then writes that event's sequence number and hash, with the store id, to a JSON file. Keep the file somewhere the database's administrators cannot change (a WORM share, an evidence system, a signed e-mail). Test-AuditChain -Checkpoint then proves that the log still contains that head unchanged, so truncation and a rewritten tail are detected.</para>
+    /// </summary>
+    /// <example><code>Export-AuditCheckpoint -Path \\evidence\crs\checkpoint-$(Get-Date -Format yyyy-MM-dd).json</code><para>A nightly runbook step.</para></example>
+    [Cmdlet(VerbsData.Export, "AuditCheckpoint", SupportsShouldProcess = true)]
+    [OutputType(typeof(AuditCheckpoint))]
+    public sealed class ExportAuditCheckpointCommand : StoreCmdlet
+    {
+        /// <summary><para type="description">The file to write; an existing file is replaced.</para></summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var path = ResolvePath(Path);
+            if (!ShouldProcess(path, "Write audit checkpoint")) return;
+            Try(path, () => WriteObject(ActiveStore.Audit.ExportCheckpoint(path)));
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+
+namespace CallRecordingAdmin.Loading
+{
+    /// <summary>
+    /// The private load context of the engine (PowerShell 7 only; this type is never touched on Windows
+    /// PowerShell). The default context asks for the engine once, through <see cref="Hook"/>; everything
+    /// the engine then needs is found in the Dependencies folder before the default context is asked, and
+    /// "e_sqlite3" is loaded from runtimes/&lt;rid&gt;/native for the running OS and processor.
+    /// </summary>
+    internal sealed class EngineLoadContext : AssemblyLoadContext
+    {
+        private static EngineLoadContext s_context;
+        private readonly string _folder;
+
+        private EngineLoadContext(string folder) { _folder = folder; }
+
+        internal static void Hook(string folder)
+        {
+            if (s_context == null)
+            {
+                s_context = new EngineLoadContext(folder);
+            }
+            AssemblyLoadContext.Default.Resolving += ResolveEngine;
+        }
+
+        internal static void Unhook() => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+
+        private static Assembly ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
+            name.Name == ModuleInitializer.EngineAssemblyName
+                ? s_context.LoadFromAssemblyPath(Path.Combine(s_context._folder, name.Name + ".dll"))
+                : null;
+
+        protected override Assembly Load(AssemblyName assemblyName)
+        {
+            if (PlatformProvides(assemblyName))
+            {
+                return null;
+            }
+            var candidate = Path.Combine(_folder, assemblyName.Name + ".dll");
+            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+        }
+
+        private static readonly Lazy<Dictionary<string, string>> PlatformAssemblies = new Lazy<Dictionary<string, string>>(() =>
+        {
+            var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var list = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "";
+            foreach (var path in list.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                map[Path.GetFileNameWithoutExtension(path)] = path;
+            }
+            return map;
+        });
+
+        /// <summary>
+        /// True when the runtime or PowerShell itself ships the assembly at the requested version or later
+        /// (System.Memory, System.Text.Json, …): those come from the platform, so types such as Span&lt;T&gt;
+        /// are the same on both sides. Only what the platform lacks, or has too old, is isolated here.
+        /// </summary>
+        private static bool PlatformProvides(AssemblyName requested)
+        {
+            if (!PlatformAssemblies.Value.TryGetValue(requested.Name, out var path))
+            {
+                return false;
+            }
+            try
+            {
+                return requested.Version == null || AssemblyName.GetAssemblyName(path).Version >= requested.Version;
+            }
+            catch (Exception e) when (e is IOException || e is BadImageFormatException || e is UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+        {
+            var path = NativeLibraryPath(_folder, unmanagedDllName);
+            return path != null && File.Exists(path) ? LoadUnmanagedDllFromPath(path) : IntPtr.Zero;
+        }
+
+        /// <summary>The file of a native library shipped in runtimes/&lt;rid&gt;/native, or null when the name is not one of ours.</summary>
+        internal static string NativeLibraryPath(string folder, string name)
+        {
+            var bare = name;
+            if (bare.StartsWith("lib", StringComparison.Ordinal)) bare = bare.Substring(3);
+            foreach (var ext in new[] { ".dll", ".so", ".dylib" })
+            {
+                if (bare.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) bare = bare.Substring(0, bare.Length - ext.Length);
+            }
+            if (bare != "e_sqlite3")
+            {
+                return null;
+            }
+            string os, file;
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) { os = "win"; file = "e_sqlite3.dll"; }
+            else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) { os = "osx"; file = "libe_sqlite3.dylib"; }
+            else { os = IsMusl() ? "linux-musl" : "linux"; file = "libe_sqlite3.so"; }
+            string arch;
+            switch (RuntimeInformation.ProcessArchitecture)
+            {
+                case Architecture.X64: arch = "x64"; break;
+                case Architecture.Arm64: arch = "arm64"; break;
+                case Architecture.X86: arch = "x86"; break;
+                case Architecture.Arm: arch = "arm"; break;
+                default: return null;
+            }
+            return Path.Combine(folder, "runtimes", os + "-" + arch, "native", file);
+        }
+
+        private static bool IsMusl()
+        {
+            try
+            {
+                return File.Exists("/etc/alpine-release") ||
+                       (Directory.Exists("/lib") && Directory.GetFiles("/lib", "ld-musl-*").Length > 0);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+    }
+}
