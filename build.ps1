@@ -68,7 +68,7 @@ function Invoke-Native {
 
 function Get-NuGetRoot {
     if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
-    $line = (& dotnet nuget locals global-packages --list) -match 'global-packages:' | Select-Object -First 1
+    $line = @(& dotnet nuget locals global-packages --list) -match 'global-packages:' | Select-Object -First 1
     return ($line -replace '^.*global-packages:\s*', '').Trim()
 }
 

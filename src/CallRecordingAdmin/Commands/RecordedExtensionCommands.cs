@@ -28,7 +28,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">Constant (every call recorded) or OnDemand.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        public ExtensionMode Mode { get => (ExtensionMode)_mode; set => _mode = value; }
+        public ExtensionMode Mode { get => _mode == null ? default(ExtensionMode) : (ExtensionMode)_mode; set => _mode = value; }
         private object _mode; // see StoreCmdlet: no engine value types in cmdlet fields
 
         /// <summary><para type="description">The handset is marked or labelled as recorded (clause 2.3).</para></summary>
@@ -101,7 +101,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">Constant or OnDemand.</para></summary>
         [Parameter]
-        public ExtensionMode Mode { get => (ExtensionMode)_mode; set => _mode = value; }
+        public ExtensionMode Mode { get => _mode == null ? default(ExtensionMode) : (ExtensionMode)_mode; set => _mode = value; }
         private object _mode; // see StoreCmdlet: no engine value types in cmdlet fields
 
         /// <summary><para type="description">Whether the handset is labelled as recorded.</para></summary>

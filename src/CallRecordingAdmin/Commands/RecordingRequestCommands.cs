@@ -166,12 +166,12 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">SecurityTeam, PciDssTeam or DataProtectionOfficer.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        public ConsultationTeam Team { get => (ConsultationTeam)_team; set => _team = value; }
+        public ConsultationTeam Team { get => _team == null ? default(ConsultationTeam) : (ConsultationTeam)_team; set => _team = value; }
         private object _team; // see StoreCmdlet: no engine value types in cmdlet fields
 
         /// <summary><para type="description">Supported, SupportedWithMitigations or NotSupported.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        public ConsultationOutcome Outcome { get => (ConsultationOutcome)_outcome; set => _outcome = value; }
+        public ConsultationOutcome Outcome { get => _outcome == null ? default(ConsultationOutcome) : (ConsultationOutcome)_outcome; set => _outcome = value; }
         private object _outcome; // see StoreCmdlet: no engine value types in cmdlet fields
 
         /// <summary><para type="description">The mitigations agreed; required with SupportedWithMitigations.</para></summary>

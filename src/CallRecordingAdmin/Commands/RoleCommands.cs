@@ -21,7 +21,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The role to give.</para></summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-        public RecordingRole Role { get => (RecordingRole)_role; set => _role = value; }
+        public RecordingRole Role { get => _role == null ? default(RecordingRole) : (RecordingRole)_role; set => _role = value; }
         private object _role; // see StoreCmdlet: no engine value types in cmdlet fields
 
         /// <summary><para type="description">The service area a Supervisor looks after; required for Supervisor and not allowed for the store-wide roles.</para></summary>
@@ -83,7 +83,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The role to remove.</para></summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-        public RecordingRole Role { get => (RecordingRole)_role; set => _role = value; }
+        public RecordingRole Role { get => _role == null ? default(RecordingRole) : (RecordingRole)_role; set => _role = value; }
         private object _role; // see StoreCmdlet: no engine value types in cmdlet fields
 
         /// <summary><para type="description">For a Supervisor in several areas, the area whose role ends.</para></summary>
