@@ -142,6 +142,11 @@ function Invoke-HelpGeneration {
     foreach ($ns2 in 'maml', 'command', 'dev') { $w.WriteAttributeString('xmlns', $ns2, $null, $ns[$ns2]) }
     $commonParameters = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
     $missing = [System.Collections.Generic.List[string]]::new()
+    $pagingHelp = @{
+        First             = 'Returns at most this many objects (paging).'
+        Skip              = 'Skips this many objects before returning any (paging).'
+        IncludeTotalCount = 'Also returns the total number of objects found, after the objects themselves.'
+    }
     foreach ($cmd in Get-Command -Module CallRecordingAdmin -CommandType Cmdlet | Sort-Object Name) {
         $type = $cmd.ImplementingType
         $m = $members["T:$($type.FullName)"]
@@ -165,7 +170,7 @@ function Invoke-HelpGeneration {
             $declaring = $type
             while ($declaring -and -not $declaring.GetProperty($p.Name, [System.Reflection.BindingFlags]'Public,Instance,DeclaredOnly')) { $declaring = $declaring.BaseType }
             $pm = if ($declaring) { $members["P:$($declaring.FullName).$($p.Name)"] }
-            $text = if ($pm) { Get-DocText ($pm.SelectSingleNode("summary/para[@type='description']") ?? $pm.SelectSingleNode('summary')) } else { '' }
+            $text = if ($pm) { Get-DocText ($pm.SelectSingleNode("summary/para[@type='description']") ?? $pm.SelectSingleNode('summary')) } else { $pagingHelp[$p.Name] }
             if (-not $text) { $missing.Add("$($cmd.Name) -$($p.Name): description") }
             $paramDoc[$p.Name] = $text
         }

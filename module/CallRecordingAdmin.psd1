@@ -6,7 +6,7 @@
     Author               = 'University IT Services'
     CompanyName          = 'University IT Services'
     Copyright            = '(c) University IT Services. MIT licence.'
-    Description          = 'Administers call recording under the University Call Recording Policy: service areas and recorded extensions, recording requests and their approval, roles, and a hash-chained audit log.'
+    Description          = 'Administers call recording under the University Call Recording Policy: service areas and recorded extensions, recording requests and their approval, encrypted recordings and their retention purge, nominated access with its annual review and access log, and a hash-chained audit log.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('CallRecordingAdmin.format.ps1xml')
@@ -17,6 +17,8 @@
         'New-ServiceArea', 'Get-ServiceArea', 'Set-ServiceArea', 'Remove-ServiceArea',
         'Add-RecordedExtension', 'Get-RecordedExtension', 'Set-RecordedExtension', 'Remove-RecordedExtension',
         'New-RecordingRequest', 'Set-RecordingRequest', 'Add-RequestConsultation', 'Approve-RecordingRequest', 'Deny-RecordingRequest', 'Stop-RecordingRequest', 'Get-RecordingRequest',
+        'Import-Recording', 'Get-Recording', 'Save-Recording', 'Copy-Recording', 'Remove-Recording', 'Invoke-RetentionPurge',
+        'Grant-RecordingAccess', 'Revoke-RecordingAccess', 'Get-RecordingAccess', 'Confirm-RecordingAccess', 'Register-RecordingPlayback', 'Get-AccessLog', 'Export-AccessLog',
         'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint'
     )
     FunctionsToExport    = @()

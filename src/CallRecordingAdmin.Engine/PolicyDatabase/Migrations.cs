@@ -140,6 +140,123 @@ CREATE TABLE request_consultation (
 );
 CREATE INDEX request_consultation_request ON request_consultation(request_id);
 "),
+            new Migration(3, "Recordings, access grants, the access log and legal holds: clauses 2.5 and 3.1", @"
+CREATE TABLE recording (
+    id                TEXT PRIMARY KEY,
+    call_id           TEXT NOT NULL UNIQUE,
+    service_area_id   TEXT NOT NULL REFERENCES service_area(id),
+    request_id        TEXT REFERENCES recording_request(id),
+    extension         TEXT NOT NULL,
+    start_time        TEXT NOT NULL,
+    duration_seconds  REAL,
+    direction         TEXT NOT NULL CHECK (direction IN ('Inbound', 'Outbound', 'Internal')),
+    remote_number     TEXT,
+    remote_number_raw TEXT,
+    agent             TEXT COLLATE NOCASE,
+    format            TEXT,
+    size_bytes        INTEGER NOT NULL,
+    stored_bytes      INTEGER NOT NULL,
+    sha256            TEXT NOT NULL,
+    file              TEXT NOT NULL,
+    state             TEXT NOT NULL CHECK (state IN ('Active', 'PendingDelete', 'Deleted', 'Extracted')),
+    expires_at        TEXT NOT NULL,
+    imported_at       TEXT NOT NULL,
+    imported_by       TEXT NOT NULL,
+    deleted_at        TEXT,
+    deleted_by        TEXT,
+    deletion_reason   TEXT,
+    extracted_to      TEXT,
+    extracted_at      TEXT
+);
+CREATE INDEX recording_state_expiry ON recording(state, expires_at);
+CREATE INDEX recording_remote ON recording(remote_number);
+CREATE INDEX recording_area_start ON recording(service_area_id, start_time);
+CREATE INDEX recording_agent ON recording(agent);
+CREATE INDEX recording_extension ON recording(extension, start_time);
+
+CREATE TABLE access_grant (
+    id              TEXT PRIMARY KEY,
+    principal       TEXT NOT NULL COLLATE NOCASE,
+    service_area_id TEXT REFERENCES service_area(id),
+    recording_id    TEXT REFERENCES recording(id),
+    rights          TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    review_by       TEXT,
+    expires_on      TEXT,
+    granted_at      TEXT NOT NULL,
+    granted_by      TEXT NOT NULL,
+    reviewed_at     TEXT,
+    reviewed_by     TEXT,
+    review_comment  TEXT,
+    revoked_at      TEXT,
+    revoked_by      TEXT,
+    revoke_reason   TEXT,
+    CHECK ((service_area_id IS NULL) <> (recording_id IS NULL))
+);
+CREATE INDEX access_grant_principal ON access_grant(principal COLLATE NOCASE, revoked_at);
+CREATE INDEX access_grant_area ON access_grant(service_area_id);
+CREATE INDEX access_grant_recording ON access_grant(recording_id);
+
+CREATE TABLE access_log (
+    id           INTEGER PRIMARY KEY,
+    occurred_at  TEXT NOT NULL,
+    principal    TEXT NOT NULL COLLATE NOCASE,
+    action       TEXT NOT NULL,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('Allowed', 'Refused')),
+    recording_id TEXT,
+    service_area TEXT,
+    purpose      TEXT,
+    reason       TEXT,
+    detail       TEXT,
+    audit_seq    INTEGER NOT NULL,
+    audit_hash   TEXT NOT NULL
+);
+CREATE INDEX access_log_time ON access_log(occurred_at);
+CREATE INDEX access_log_principal ON access_log(principal COLLATE NOCASE);
+CREATE INDEX access_log_recording ON access_log(recording_id);
+CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+
+CREATE TABLE legal_hold (
+    id              TEXT PRIMARY KEY,
+    case_reference  TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    retain_until    TEXT,
+    investigation_id TEXT,
+    created_at      TEXT NOT NULL,
+    created_by      TEXT NOT NULL,
+    release_requested_at TEXT,
+    release_requested_by TEXT,
+    release_reason  TEXT,
+    released_at     TEXT,
+    released_by     TEXT
+);
+CREATE TABLE legal_hold_recording (
+    hold_id      TEXT NOT NULL REFERENCES legal_hold(id),
+    recording_id TEXT NOT NULL REFERENCES recording(id),
+    added_at     TEXT NOT NULL,
+    added_by     TEXT NOT NULL,
+    PRIMARY KEY (hold_id, recording_id)
+);
+CREATE INDEX legal_hold_recording_recording ON legal_hold_recording(recording_id);
+
+CREATE TABLE investigation_request (
+    id             TEXT PRIMARY KEY,
+    subject        TEXT NOT NULL COLLATE NOCASE,
+    basis          TEXT NOT NULL,
+    justification  TEXT NOT NULL,
+    form_reference TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('Pending', 'Approved', 'Denied')),
+    requested_at   TEXT NOT NULL,
+    requested_by   TEXT NOT NULL,
+    decided_at     TEXT,
+    decided_by     TEXT,
+    decision_reason TEXT
+);
+"),
         };
 
         public static int Latest => All[All.Count - 1].Version;

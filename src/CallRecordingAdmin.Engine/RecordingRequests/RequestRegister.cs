@@ -228,10 +228,12 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                 var retention = request.RetentionMonths.HasValue ? RetentionPeriod.FromMonths(request.RetentionMonths.Value) : RetentionPeriod.FromDays(request.RetentionDays.Value);
                 ctx.Execute("UPDATE service_area SET retention_value = $v, retention_unit = $u, modified_at = $t, modified_by = $p WHERE id = $id",
                     ("$v", retention.Value), ("$u", retention.Unit.ToString()), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$id", area.Id));
+                var rescheduled = Recordings.RecordingRegister.RecomputeExpiry(ctx, area.Id, retention);
                 ctx.Audit("ApproveRecordingRequest", "RecordingRequest", request.RequestId, new Dictionary<string, object>
                 {
                     ["serviceArea"] = area.Name, ["decidedAt"] = ctx.Now, ["effectiveFrom"] = from, ["until"] = request.Until,
                     ["comment"] = Optional(comment), ["retention"] = area.Retention == retention.ToString() ? null : area.Retention + " -> " + retention,
+                    ["recordingsRescheduled"] = rescheduled == 0 ? null : (object)rescheduled,
                 });
                 return Load(ctx, request.RequestId);
             });

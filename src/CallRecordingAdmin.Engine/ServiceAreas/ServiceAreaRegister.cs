@@ -129,6 +129,10 @@ LEFT JOIN recording_request auth ON auth.id = (
                     return before;
                 }
                 ctx.Execute("UPDATE service_area SET " + string.Join(", ", sets) + ", modified_at = $t, modified_by = $p WHERE id = $id", args.ToArray());
+                if (change.Retention.HasValue)
+                {
+                    details["recordingsRescheduled"] = Recordings.RecordingRegister.RecomputeExpiry(ctx, before.Id, change.Retention.Value);
+                }
                 ctx.Audit("SetServiceArea", "ServiceArea", newName ?? before.Name, details);
                 return Load(ctx, before.Id);
             });
@@ -141,7 +145,7 @@ LEFT JOIN recording_request auth ON auth.id = (
                 ctx.Require(RecordingRole.Administrator, "remove service areas");
                 var area = Find(ctx, nameOrId);
                 var uses = new List<string>();
-                foreach (var (table, what) in new[] { ("recorded_extension", "recorded extension(s)"), ("role_assignment", "role assignment(s)"), ("recording_request", "recording request(s)") })
+                foreach (var (table, what) in new[] { ("recorded_extension", "recorded extension(s)"), ("role_assignment", "role assignment(s)"), ("recording_request", "recording request(s)"), ("recording", "recording(s)") })
                 {
                     var n = Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM " + table + " WHERE service_area_id = $id", ("$id", area.Id)));
                     if (n > 0) uses.Add(n + " " + what);

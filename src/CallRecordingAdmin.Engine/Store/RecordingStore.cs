@@ -2,7 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using CallRecordingAdmin.Engine.AccessGrants;
+using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Audit;
+using CallRecordingAdmin.Engine.LegalHolds;
+using CallRecordingAdmin.Engine.Recordings;
+using CallRecordingAdmin.Engine.Retention;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.RecordedExtensions;
@@ -33,6 +38,11 @@ namespace CallRecordingAdmin.Engine.Store
             Extensions = new ExtensionRegister(this);
             Audit = new AuditLog(this);
             Requests = new RequestRegister(this);
+            Recordings = new RecordingRegister(this);
+            Grants = new GrantRegister(this);
+            AccessLog = new AccessLogRegister(this);
+            Purge = new RetentionPurge(this);
+            Holds = new LegalHoldRegister(this);
         }
 
         public string Path { get; }
@@ -49,6 +59,36 @@ namespace CallRecordingAdmin.Engine.Store
         public ExtensionRegister Extensions { get; }
         public AuditLog Audit { get; }
         public RequestRegister Requests { get; }
+        public RecordingRegister Recordings { get; }
+        public GrantRegister Grants { get; }
+        public AccessLogRegister AccessLog { get; }
+        public RetentionPurge Purge { get; }
+        public LegalHoldRegister Holds { get; }
+        public string KeyFingerprint { get; private set; }
+
+        /// <summary>Overrides where the master key is read from (a vault-mounted file, say).</summary>
+        public const string KeyPathVariable = "CALLRECORDINGADMIN_KEY_PATH";
+        private byte[] _masterKey;
+
+        /// <summary>The master key, read once and checked against the store's fingerprint; without it nothing is encrypted or decrypted (fail closed).</summary>
+        internal byte[] ReadMasterKey()
+        {
+            if (_masterKey != null) return _masterKey;
+            var path = Environment.GetEnvironmentVariable(KeyPathVariable);
+            path = string.IsNullOrWhiteSpace(path) ? KeyPath : path;
+            if (!File.Exists(path))
+            {
+                throw new PolicyException("EncryptionKeyUnavailable", FailureKind.SecurityError,
+                    "The store's master key is not at '" + path + "'; recordings cannot be encrypted or read without it. Restore the key file or set $env:" + KeyPathVariable + ".", path);
+            }
+            var key = MasterKey.Read(path);
+            if (!string.IsNullOrEmpty(KeyFingerprint) && MasterKey.Fingerprint(key) != KeyFingerprint)
+            {
+                throw new PolicyException("EncryptionKeyUnavailable", FailureKind.SecurityError,
+                    "The key at '" + path + "' is not this store's master key (its fingerprint differs).", path);
+            }
+            return _masterKey = key;
+        }
 
         /// <summary>The folder used when no path is given: $env:CALLRECORDINGADMIN_STORE, else the per-user local application-data folder.</summary>
         public static string DefaultPath()
@@ -158,17 +198,17 @@ namespace CallRecordingAdmin.Engine.Store
         /// <summary>The same store acting as another principal.</summary>
         public RecordingStore As(string identity)
         {
-            var other = new RecordingStore(Path, identity, Clock) { StoreId = StoreId, KeyPath = KeyPath };
-            return other;
+            return new RecordingStore(Path, identity, Clock) { StoreId = StoreId, KeyPath = KeyPath, KeyFingerprint = KeyFingerprint };
         }
 
         /// <summary>The same store and principal with another clock (tests, forecasts).</summary>
-        public RecordingStore WithClock(IClock clock) => new RecordingStore(Path, Identity, clock) { StoreId = StoreId, KeyPath = KeyPath };
+        public RecordingStore WithClock(IClock clock) => new RecordingStore(Path, Identity, clock) { StoreId = StoreId, KeyPath = KeyPath, KeyFingerprint = KeyFingerprint };
 
         private void Load()
         {
             var meta = Db.Read(c => Meta(c));
             StoreId = meta["store_id"];
+            KeyFingerprint = meta.TryGetValue("key_fingerprint", out var fingerprint) ? fingerprint : null;
             KeyPath = string.IsNullOrEmpty(meta["key_path"]) ? System.IO.Path.Combine(Path, MasterKey.DefaultFileName) : meta["key_path"];
         }
 
@@ -201,6 +241,28 @@ namespace CallRecordingAdmin.Engine.Store
             }
         }
 
+        /// <summary>
+        /// Runs one access to a recording (clause 3.1). A refusal — no grant, an overdue review, a hold —
+        /// is itself written to the access log and the audit chain, in its own transaction, then rethrown.
+        /// </summary>
+        internal T Access<T>(string action, string recordingId, AccessPurpose purpose, Func<ChangeContext, T> work)
+        {
+            try
+            {
+                return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
+            }
+            catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue" || e.ErrorId == "RecordingOnLegalHold" || e.ErrorId == "AccessDenied")
+            {
+                Db.Write((c, tx) =>
+                {
+                    var ctx = new ChangeContext(this, c, tx, Clock.UtcNow);
+                    var area = ctx.Scalar("SELECT sa.name FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id", ("$id", (object)recordingId)) as string;
+                    AccessRecord.Write(ctx, action, AccessOutcome.Refused, recordingId, area, purpose?.Purpose.ToString(), purpose?.Reason, e.ErrorId + ": " + e.Message);
+                });
+                throw;
+            }
+        }
+
         public StoreSummary Summary() => Db.Read(c =>
         {
             long Count(string table) => Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM " + table));
@@ -219,12 +281,14 @@ namespace CallRecordingAdmin.Engine.Store
                 RecordedExtensions = Count("recorded_extension"),
                 RoleAssignments = Count("role_assignment"),
                 RecordingRequests = Count("recording_request"),
+                Recordings = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM recording WHERE state IN ('Active', 'PendingDelete')")),
+                AccessGrants = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM access_grant WHERE revoked_at IS NULL")),
                 AuditEvents = Count("audit_event"),
             };
         });
 
-        /// <summary>Checks the store and reports; it never repairs or deletes anything.</summary>
-        public IEnumerable<StoreFinding> Test()
+        /// <summary>Checks the store and reports; it never repairs or deletes anything. <paramref name="deep"/> also decrypts every recording to verify its tags and hash.</summary>
+        public IEnumerable<StoreFinding> Test(bool deep = false, Action<long, long> progress = null)
         {
             var integrity = Db.Read(c =>
             {
@@ -252,6 +316,73 @@ namespace CallRecordingAdmin.Engine.Store
 
             var fingerprint = Db.Read(c => PolicyDb.Scalar(c, null, "SELECT value FROM store_meta WHERE key = 'key_fingerprint'") as string);
             yield return CheckKey(fingerprint);
+            foreach (var finding in CheckRecordings(deep, progress)) yield return finding;
+        }
+
+        private IEnumerable<StoreFinding> CheckRecordings(bool deep, Action<long, long> progress)
+        {
+            var root = System.IO.Path.Combine(Path, RecordingsFolderName);
+            var expected = new HashSet<string>(StringComparer.Ordinal);
+            long missing = 0, pending = 0, active = 0;
+            var rows = Db.Query("SELECT id, state, sha256 FROM recording WHERE state IN ('Active', 'PendingDelete')", null, r => (Id: r.GetString(0), State: r.GetString(1), Sha: r.GetString(2)));
+            foreach (var row in rows)
+            {
+                var file = Recordings.FullPath(RecordingRegister.RelativeFile(row.Id));
+                if (row.State == "PendingDelete")
+                {
+                    pending++;
+                    if (File.Exists(file)) expected.Add(file);
+                    yield return new StoreFinding("PendingDeletion", FindingSeverity.Warning, "Recording " + row.Id + " is being deleted; the next Invoke-RetentionPurge finishes it.", row.Id);
+                    continue;
+                }
+                active++;
+                expected.Add(file);
+                if (!File.Exists(file))
+                {
+                    missing++;
+                    yield return new StoreFinding("RecordingFile", FindingSeverity.Error, "Recording " + row.Id + " has no file" + (File.Exists(file + ".partial") ? " (an interrupted import left it as .partial; Import-Recording finishes it)" : "") + ".", row.Id);
+                }
+            }
+            yield return missing == 0
+                ? new StoreFinding("RecordingFiles", FindingSeverity.Ok, "Every one of " + active + " active recordings has its file.", root)
+                : new StoreFinding("RecordingFiles", FindingSeverity.Error, missing + " of " + active + " active recordings have no file.", root);
+            long orphans = 0;
+            if (Directory.Exists(root))
+            {
+                foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+                {
+                    if (expected.Contains(file)) continue;
+                    orphans++;
+                    yield return new StoreFinding("OrphanFile", FindingSeverity.Warning, "'" + file + "' belongs to no recording; it is reported, not deleted.", file);
+                }
+            }
+            if (orphans == 0) yield return new StoreFinding("OrphanFiles", FindingSeverity.Ok, "No file in the recordings folder is without its recording.", root);
+            if (!deep) yield break;
+            long checkedCount = 0, failed = 0;
+            foreach (var rec in Db.Query(RecordingRegister.Select + " WHERE r.state = 'Active'", null, RecordingRegister.Map))
+            {
+                var file = Recordings.StoredFile(rec);
+                if (!File.Exists(file)) continue;
+                StoreFinding problem = null;
+                try
+                {
+                    using (var stored = File.OpenRead(file))
+                    {
+                        RecordingCipher.Decrypt(stored, Stream.Null, rec.RecordingId, ReadMasterKey(), rec.Sha256);
+                    }
+                }
+                catch (PolicyException e)
+                {
+                    failed++;
+                    problem = new StoreFinding("RecordingIntegrity", FindingSeverity.Error, e.Message, rec.RecordingId);
+                }
+                if (problem != null) yield return problem;
+                checkedCount++;
+                progress?.Invoke(checkedCount, active);
+            }
+            yield return failed == 0
+                ? new StoreFinding("RecordingIntegrity", FindingSeverity.Ok, "All " + checkedCount + " recordings decrypted with valid tags and matching SHA-256.", root)
+                : new StoreFinding("RecordingIntegrity", FindingSeverity.Error, failed + " of " + checkedCount + " recordings failed their integrity check.", root);
         }
 
         private StoreFinding CheckKey(string fingerprint)

@@ -17,6 +17,8 @@ namespace CallRecordingAdmin.Engine.Store
         public long RecordedExtensions { get; set; }
         public long RoleAssignments { get; set; }
         public long RecordingRequests { get; set; }
+        public long Recordings { get; set; }
+        public long AccessGrants { get; set; }
         public long AuditEvents { get; set; }
     }
 

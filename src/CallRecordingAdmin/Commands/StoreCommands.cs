@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using CallRecordingAdmin.Engine.Policy;
@@ -135,10 +136,11 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Checks a store and reports what it finds; it never repairs or deletes.</para>
-    /// <para type="description">Runs SQLite's integrity check and foreign-key check, verifies the whole audit chain, and checks that the master key is present, belongs to this store and is readable by its owner only. Returns one finding per check with a severity of Ok, Warning or Error. Use -Quiet in a runbook to get $true only when nothing is wrong.</para>
+    /// <para type="description">Runs SQLite's integrity check and foreign-key check, verifies the whole audit chain, checks that the master key is present, belongs to this store and is readable by its owner only, that every active recording has its file, that no file is without its recording, and lists deletions a killed run left pending. -Deep also decrypts every recording to verify its tags and hash. Returns one finding per check with a severity of Ok, Warning or Error. Use -Quiet in a runbook to get $true only when nothing is wrong.</para>
     /// </summary>
     /// <example><code>Test-RecordingStore | Where-Object Severity -ne Ok</code><para>Lists only the problems.</para></example>
     /// <example><code>if (-not (Test-RecordingStore -Quiet)) { throw 'store check failed' }</code><para>Fails a runbook when any check is not Ok.</para></example>
+    /// <example><code>Test-RecordingStore -Deep | Where-Object Check -eq RecordingIntegrity</code><para>Verifies every recording's content against its tags and hash.</para></example>
     [Cmdlet(VerbsDiagnostic.Test, "RecordingStore")]
     [OutputType(typeof(StoreFinding), typeof(bool))]
     public sealed class TestRecordingStoreCommand : StoreCmdlet
@@ -147,14 +149,29 @@ namespace CallRecordingAdmin.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary><para type="description">Also decrypts every recording to verify its authentication tags and SHA-256 (reads every file).</para></summary>
+        [Parameter]
+        public SwitchParameter Deep { get; set; }
+
         protected override void EndProcessing() => Try(ActiveStore.Path, () =>
         {
             var ok = true;
-            foreach (var finding in ActiveStore.Test())
+            var progress = new ProgressRecord(4, "Verifying recordings", "Decrypting");
+            foreach (var finding in ActiveStore.Test(Deep, (done, total) =>
+                     {
+                         progress.StatusDescription = done + " of " + total;
+                         progress.PercentComplete = total == 0 ? 100 : (int)Math.Min(100, 100 * done / total);
+                         WriteProgress(progress);
+                     }))
             {
                 ok &= finding.Severity == FindingSeverity.Ok;
                 WriteVerbose(finding.Check + ": " + finding.Severity + " - " + finding.Message);
                 if (!Quiet) WriteObject(finding);
+            }
+            if (Deep)
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
             }
             if (Quiet) WriteObject(ok);
         });

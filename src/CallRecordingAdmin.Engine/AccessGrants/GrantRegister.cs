@@ -1,0 +1,277 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CallRecordingAdmin.Engine.AccessLog;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.Recordings;
+using CallRecordingAdmin.Engine.Roles;
+using CallRecordingAdmin.Engine.ServiceAreas;
+using CallRecordingAdmin.Engine.Store;
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.AccessGrants
+{
+    /// <summary>
+    /// Clause 3.1: only nominated staff may download, copy, share or delete recordings, and that privileged
+    /// access is reviewed and confirmed at least annually. Administrators nominate; a grant's review date is
+    /// never more than 12 months ahead; a grant past its review date stops working until it is confirmed.
+    /// </summary>
+    public sealed class GrantRegister
+    {
+        public const int MaximumShareDays = 30;
+        private const string Select = @"SELECT g.*, coalesce(sa.name, rsa.name) AS area_name FROM access_grant g
+            LEFT JOIN service_area sa ON sa.id = g.service_area_id
+            LEFT JOIN recording r ON r.id = g.recording_id
+            LEFT JOIN service_area rsa ON rsa.id = r.service_area_id";
+        private readonly RecordingStore _store;
+
+        internal GrantRegister(RecordingStore store) { _store = store; }
+
+        internal static string RightsText(IEnumerable<AccessRight> rights) => string.Join("+", rights.Distinct().OrderBy(r => r));
+
+        private static IReadOnlyList<AccessRight> RequireRights(IReadOnlyList<AccessRight> rights)
+        {
+            if (rights == null || rights.Count == 0)
+            {
+                throw new PolicyException("RightRequired", FailureKind.InvalidArgument, "name at least one right: Play, Download, Copy, Share or Delete.", null, "3.1");
+            }
+            return rights;
+        }
+
+        private static DateTimeOffset ReviewDate(DateTimeOffset now, DateTimeOffset? reviewBy)
+        {
+            var latest = now.AddMonths(12);
+            var date = reviewBy ?? latest;
+            if (date > latest)
+            {
+                throw new PolicyException("ReviewPeriodExceedsPolicy", FailureKind.InvalidArgument,
+                    "privileged access must be reviewed and confirmed at least annually; a review date of " + Timestamp.ToText(date) + " is more than 12 months ahead.", date, "3.1");
+            }
+            if (date <= now)
+            {
+                throw new PolicyException("ReviewDateInPast", FailureKind.InvalidArgument, "the review date must be in the future.", date, "3.1");
+            }
+            return date;
+        }
+
+        /// <summary>Nominates <paramref name="principal"/> for rights over an area's recordings. Administrators only.</summary>
+        public AccessGrant Grant(string principal, string serviceArea, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy)
+        {
+            principal = Principal.Normalise(principal);
+            RequireRights(rights);
+            var why = Text.Required(reason, "ReasonRequired", "a nomination needs a reason (-Reason).", "3.1");
+            return _store.Change("grant access to recordings", ctx =>
+            {
+                ctx.Require(RecordingRole.Administrator, "grant access to recordings", null, null, "3.1");
+                var area = ServiceAreaRegister.Find(ctx, serviceArea);
+                var review = ReviewDate(ctx.Now, reviewBy);
+                var existing = ctx.Scalar("SELECT id FROM access_grant WHERE principal = $p COLLATE NOCASE AND service_area_id = $a AND revoked_at IS NULL",
+                    ("$p", principal), ("$a", area.Id)) as string;
+                if (existing != null)
+                {
+                    throw new PolicyException("GrantExists", FailureKind.ResourceExists,
+                        "'" + principal + "' already holds grant " + existing + " in '" + area.Name + "'; revoke it first to change its rights.", principal);
+                }
+                var id = Ids.New("grant");
+                ctx.Execute(@"INSERT INTO access_grant(id, principal, service_area_id, rights, reason, review_by, granted_at, granted_by)
+                              VALUES ($id, $p, $a, $r, $why, $rb, $t, $by)",
+                    ("$id", id), ("$p", principal), ("$a", area.Id), ("$r", RightsText(rights)), ("$why", why),
+                    ("$rb", Timestamp.ToText(review)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                ctx.Audit("GrantRecordingAccess", "AccessGrant", id, new Dictionary<string, object>
+                {
+                    ["principal"] = principal, ["serviceArea"] = area.Name, ["rights"] = RightsText(rights), ["reviewBy"] = review, ["reason"] = why,
+                });
+                return Load(ctx, id);
+            });
+        }
+
+        /// <summary>
+        /// Shares one recording for playback: needs the Share right on its area, a purpose and a reason, and
+        /// ends within 30 days. The share and any refusal are in the access log.
+        /// </summary>
+        public AccessGrant Share(string recordingId, string principal, IReadOnlyList<AccessRight> rights, AccessPurpose purpose, DateTimeOffset expiresOn)
+        {
+            principal = Principal.Normalise(principal);
+            RequireRights(rights);
+            if (rights.Any(r => r != AccessRight.Play))
+            {
+                throw new PolicyException("ShareRightNotAllowed", FailureKind.InvalidArgument,
+                    "a shared recording may only be played; downloading, copying, sharing and deleting stay with nominated staff.", principal, "3.1");
+            }
+            return _store.Access("Share", recordingId, purpose, ctx =>
+            {
+                var recording = RecordingRegister.FindActive(ctx, recordingId);
+                AccessGate.Require(ctx, ctx.Principal, recording, AccessRight.Share);
+                if (expiresOn <= ctx.Now || expiresOn > ctx.Now.AddDays(MaximumShareDays))
+                {
+                    throw new PolicyException("ShareExpiryInvalid", FailureKind.InvalidArgument,
+                        "a shared recording must stop being available within " + MaximumShareDays + " days; -ExpiresOn " + Timestamp.ToText(expiresOn) + " is not between now and then.", expiresOn, "3.1");
+                }
+                var id = Ids.New("grant");
+                ctx.Execute(@"INSERT INTO access_grant(id, principal, recording_id, rights, reason, expires_on, granted_at, granted_by)
+                              VALUES ($id, $p, $r, $rights, $why, $exp, $t, $by)",
+                    ("$id", id), ("$p", principal), ("$r", recording.RecordingId), ("$rights", RightsText(rights)), ("$why", purpose.Reason),
+                    ("$exp", Timestamp.ToText(expiresOn)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                AccessRecord.Allowed(ctx, "Share", recording.RecordingId, recording.ServiceArea, purpose.Purpose.ToString(), purpose.Reason,
+                    "shared with " + principal + " until " + Timestamp.ToText(expiresOn) + " (grant " + id + ")");
+                return Load(ctx, id);
+            });
+        }
+
+        public AccessGrant Revoke(string grantId, string principal, string serviceArea, string reason)
+        {
+            return _store.Change("revoke access to recordings", ctx =>
+            {
+                ctx.Require(RecordingRole.Administrator, "revoke access to recordings", null, null, "3.1");
+                var id = grantId;
+                if (string.IsNullOrWhiteSpace(id))
+                {
+                    var area = ServiceAreaRegister.Find(ctx, serviceArea);
+                    id = ctx.Scalar("SELECT id FROM access_grant WHERE principal = $p COLLATE NOCASE AND service_area_id = $a AND revoked_at IS NULL",
+                        ("$p", Principal.Normalise(principal)), ("$a", area.Id)) as string;
+                    if (id == null)
+                    {
+                        throw new PolicyException("GrantNotFound", FailureKind.ObjectNotFound, "'" + principal + "' holds no grant in '" + area.Name + "'.", principal);
+                    }
+                }
+                var grant = Load(ctx, id);
+                if (grant.Status == GrantStatus.Revoked)
+                {
+                    throw new PolicyException("GrantAlreadyRevoked", FailureKind.InvalidOperation, "Grant " + id + " was already revoked on " + Timestamp.ToText(grant.RevokedAt.Value) + ".", id);
+                }
+                var why = string.IsNullOrWhiteSpace(reason) ? "Revoked" : reason.Trim();
+                ctx.Execute("UPDATE access_grant SET revoked_at = $t, revoked_by = $p, revoke_reason = $r WHERE id = $id",
+                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$r", why), ("$id", id));
+                ctx.Audit("RevokeRecordingAccess", "AccessGrant", id, new Dictionary<string, object> { ["principal"] = grant.Principal, ["serviceArea"] = grant.ServiceArea, ["reason"] = why });
+                return Load(ctx, id);
+            });
+        }
+
+        /// <summary>Records the review of a grant (who, when) and sets its next review date. The reviewer cannot be the grantee.</summary>
+        public AccessGrant Confirm(string grantId, DateTimeOffset? reviewBy, string comment)
+        {
+            return _store.Change("review access to recordings", ctx =>
+            {
+                ctx.Require(RecordingRole.Administrator, "review access to recordings", null, null, "3.1");
+                var grant = Load(ctx, grantId);
+                if (grant.Status == GrantStatus.Revoked)
+                {
+                    throw new PolicyException("GrantAlreadyRevoked", FailureKind.InvalidOperation, "Grant " + grantId + " is revoked; grant access anew instead.", grantId);
+                }
+                if (grant.RecordingId != "")
+                {
+                    throw new PolicyException("ShareNotReviewed", FailureKind.InvalidOperation, "Grant " + grantId + " is a time-limited share; it ends by itself and has no review.", grantId);
+                }
+                if (string.Equals(grant.Principal, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new PolicyException("SelfReviewNotAllowed", FailureKind.PermissionDenied,
+                        "'" + ctx.Principal + "' holds grant " + grantId + " and cannot review it; another Administrator must.", grantId, "3.1");
+                }
+                var review = ReviewDate(ctx.Now, reviewBy);
+                ctx.Execute("UPDATE access_grant SET reviewed_at = $t, reviewed_by = $p, review_comment = $c, review_by = $rb WHERE id = $id",
+                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$c", string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()),
+                    ("$rb", Timestamp.ToText(review)), ("$id", grantId));
+                ctx.Audit("ConfirmRecordingAccess", "AccessGrant", grantId, new Dictionary<string, object>
+                {
+                    ["principal"] = grant.Principal, ["serviceArea"] = grant.ServiceArea, ["reviewBy"] = review, ["comment"] = comment,
+                });
+                return Load(ctx, grantId);
+            });
+        }
+
+        public IEnumerable<AccessGrant> Get(GrantQuery q)
+        {
+            var now = _store.Clock.UtcNow;
+            var where = new List<string>();
+            var args = new List<(string, object)> { ("$now", Timestamp.ToText(now)) };
+            if (!string.IsNullOrEmpty(q.GrantId)) { where.Add("g.id = $id"); args.Add(("$id", q.GrantId.Trim())); }
+            if (!string.IsNullOrEmpty(q.Principal))
+            {
+                where.Add(LikePattern.HasWildcard(q.Principal) ? "g.principal LIKE $p ESCAPE '\\'" : "g.principal = $p COLLATE NOCASE");
+                args.Add(("$p", LikePattern.HasWildcard(q.Principal) ? LikePattern.From(q.Principal) : q.Principal.Trim()));
+            }
+            if (!string.IsNullOrEmpty(q.ServiceArea)) { where.Add("coalesce(sa.name, rsa.name) = $a COLLATE NOCASE"); args.Add(("$a", q.ServiceArea.Trim())); }
+            if (!string.IsNullOrEmpty(q.RecordingId)) { where.Add("g.recording_id = $r"); args.Add(("$r", q.RecordingId.Trim())); }
+            if (!q.IncludeRevoked) where.Add("g.revoked_at IS NULL");
+            if (q.ReviewDue)
+            {
+                where.Add("g.review_by IS NOT NULL AND g.review_by <= $due");
+                args.Add(("$due", Timestamp.ToText(now.AddDays(q.WithinDays))));
+            }
+            var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY g.principal COLLATE NOCASE, area_name, g.granted_at";
+            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, r => Map(r, now));
+        }
+
+        internal static AccessGrant Load(ChangeContext ctx, string grantId)
+        {
+            using (var cmd = ctx.Command(Select + " WHERE g.id = $id", ("$id", grantId?.Trim())))
+            using (var r = cmd.ExecuteReader())
+            {
+                if (!r.Read())
+                {
+                    throw new PolicyException("GrantNotFound", FailureKind.ObjectNotFound, "There is no access grant '" + grantId + "'.", grantId);
+                }
+                return Map(r, ctx.Now);
+            }
+        }
+
+        internal static AccessGrant Map(SqliteDataReader r, DateTimeOffset now)
+        {
+            var g = new AccessGrant
+            {
+                GrantId = r.Text("id"),
+                Principal = r.Text("principal"),
+                ServiceArea = r.Text("area_name"),
+                RecordingId = r.Text("recording_id") ?? "",
+                Rights = r.Text("rights"),
+                Reason = r.Text("reason"),
+                ReviewBy = r.NullableTime("review_by"),
+                ExpiresOn = r.NullableTime("expires_on"),
+                GrantedAt = r.Time("granted_at"),
+                GrantedBy = r.Text("granted_by"),
+                ReviewedAt = r.NullableTime("reviewed_at"),
+                ReviewedBy = r.Text("reviewed_by"),
+                ReviewComment = r.Text("review_comment"),
+                RevokedAt = r.NullableTime("revoked_at"),
+                RevokedBy = r.Text("revoked_by"),
+                RevokeReason = r.Text("revoke_reason"),
+            };
+            g.Status = g.RevokedAt.HasValue ? GrantStatus.Revoked
+                : g.ExpiresOn.HasValue && g.ExpiresOn.Value <= now ? GrantStatus.Expired
+                : g.ReviewBy.HasValue && g.ReviewBy.Value <= now ? GrantStatus.ReviewOverdue
+                : GrantStatus.Active;
+            return g;
+        }
+    }
+
+    /// <summary>The one check every access to a recording passes: an active, reviewed grant with the right.</summary>
+    internal static class AccessGate
+    {
+        public static string Require(ChangeContext ctx, string principal, Recording recording, AccessRight right)
+        {
+            var areaId = ctx.Scalar("SELECT service_area_id FROM recording WHERE id = $id", ("$id", recording.RecordingId)) as string;
+            var overdue = (string)null;
+            using (var cmd = ctx.Command(@"SELECT g.*, NULL AS area_name FROM access_grant g
+                     WHERE g.principal = $p COLLATE NOCASE AND g.revoked_at IS NULL AND (g.service_area_id = $a OR g.recording_id = $r)",
+                       ("$p", principal), ("$a", areaId), ("$r", recording.RecordingId)))
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    var g = GrantRegister.Map(r, ctx.Now);
+                    if (!g.Rights.Split('+').Contains(right.ToString())) continue;
+                    if (g.Status == GrantStatus.Active) return g.GrantId;
+                    if (g.Status == GrantStatus.ReviewOverdue) overdue = g.GrantId;
+                }
+            }
+            if (overdue != null)
+            {
+                throw new PolicyException("AccessReviewOverdue", FailureKind.PermissionDenied,
+                    "grant " + overdue + " of '" + principal + "' passed its review date without being confirmed; it works again once an Administrator confirms it (Confirm-RecordingAccess).", principal, "3.1");
+            }
+            throw new PolicyException("AccessNotGranted", FailureKind.PermissionDenied,
+                "'" + principal + "' is not nominated for " + right + " on recordings of '" + recording.ServiceArea + "'; only nominated staff may do that.", principal, "3.1");
+        }
+    }
+}

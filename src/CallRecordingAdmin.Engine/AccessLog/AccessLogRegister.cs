@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.Roles;
+using CallRecordingAdmin.Engine.Store;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.AccessLog
+{
+    /// <summary>Reads and exports the access log; Administrators, Auditors and the DPO only.</summary>
+    public sealed class AccessLogRegister
+    {
+        /// <summary>The export's columns, in order. Fixed: scripts and spreadsheets rely on it.</summary>
+        public static readonly string[] Columns =
+        {
+            "Sequence", "OccurredAt", "Principal", "Action", "Outcome", "RecordingId", "ServiceArea", "Purpose", "Reason", "Detail", "AuditSequence", "AuditHash",
+        };
+
+        private readonly RecordingStore _store;
+
+        internal AccessLogRegister(RecordingStore store) { _store = store; }
+
+        private void RequireReader(string doing) =>
+            _store.Change(doing, ctx => { ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.Auditor, RecordingRole.DataProtectionOfficer); return 0; });
+
+        public IEnumerable<AccessLogEntry> Get(AccessLogQuery q)
+        {
+            RequireReader("read the access log");
+            return Rows(q, r => new AccessLogEntry
+            {
+                Sequence = r.GetInt64(0),
+                OccurredAt = Timestamp.Parse(r.GetString(1)),
+                Principal = r.GetString(2),
+                Action = r.GetString(3),
+                Outcome = r.GetString(4) == "Allowed" ? AccessOutcome.Allowed : AccessOutcome.Refused,
+                RecordingId = r.IsDBNull(5) ? null : r.GetString(5),
+                ServiceArea = r.IsDBNull(6) ? null : r.GetString(6),
+                Purpose = r.IsDBNull(7) ? null : r.GetString(7),
+                Reason = r.IsDBNull(8) ? null : r.GetString(8),
+                Detail = r.IsDBNull(9) ? null : r.GetString(9),
+                AuditSequence = r.GetInt64(10),
+                AuditHash = r.GetString(11),
+            });
+        }
+
+        private IEnumerable<T> Rows<T>(AccessLogQuery q, Func<SqliteDataReader, T> map)
+        {
+            var where = new List<string>();
+            var args = new List<(string, object)>();
+            if (q.After.HasValue) { where.Add("occurred_at > $after"); args.Add(("$after", Timestamp.ToText(q.After.Value))); }
+            if (q.Before.HasValue) { where.Add("occurred_at < $before"); args.Add(("$before", Timestamp.ToText(q.Before.Value))); }
+            void Filter(string column, string name, string value)
+            {
+                if (string.IsNullOrEmpty(value)) return;
+                if (LikePattern.HasWildcard(value)) { where.Add(column + " LIKE " + name + " ESCAPE '\\'"); args.Add((name, LikePattern.From(value))); }
+                else { where.Add(column + " = " + name + " COLLATE NOCASE"); args.Add((name, value)); }
+            }
+            Filter("principal", "$p", q.Principal);
+            Filter("service_area", "$sa", q.ServiceArea);
+            Filter("recording_id", "$r", q.RecordingId);
+            Filter("action", "$a", q.Action);
+            Filter("purpose", "$pu", q.Purpose);
+            if (q.Outcome.HasValue) { where.Add("outcome = $o"); args.Add(("$o", q.Outcome.Value.ToString())); }
+            var sql = "SELECT id, occurred_at, principal, action, outcome, recording_id, service_area, purpose, reason, detail, audit_seq, audit_hash FROM access_log" +
+                      (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id";
+            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, map);
+        }
+
+        /// <summary>
+        /// Writes the log as RFC 4180 CSV in UTF-8 (with a byte-order mark, so Excel reads it as UTF-8),
+        /// streaming row by row. A cell that begins with = + - @ tab, CR or ' gets one ' in front, so a
+        /// spreadsheet shows it as text instead of running it; removing one leading ' recovers the value.
+        /// The file is written under a temporary name and renamed when complete. Returns the row count.
+        /// </summary>
+        public long Export(AccessLogQuery q, string path, bool overwrite, Action<long> progress = null)
+        {
+            var full = Path.GetFullPath(path);
+            if (File.Exists(full) && !overwrite)
+            {
+                throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
+            }
+            RequireReader("export the access log");
+            var temp = full + ".partial";
+            long count = 0;
+            var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+            {
+                NewLine = "\r\n",
+                InjectionOptions = InjectionOptions.Escape,
+                InjectionCharacters = new[] { '=', '+', '-', '@', '\t', '\r', '\'' },
+                InjectionEscapeCharacter = '\'',
+            };
+            try
+            {
+                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var writer = new StreamWriter(stream, new UTF8Encoding(true), 1 << 16))
+                using (var csv = new CsvWriter(writer, config))
+                {
+                    foreach (var c in Columns) csv.WriteField(c);
+                    csv.NextRecord();
+                    foreach (var _ in Rows(q, r =>
+                             {
+                                 csv.WriteField(r.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+                                 for (var i = 1; i <= 9; i++) csv.WriteField(r.IsDBNull(i) ? "" : r.GetString(i));
+                                 csv.WriteField(r.GetInt64(10).ToString(CultureInfo.InvariantCulture));
+                                 csv.WriteField(r.GetString(11));
+                                 csv.NextRecord();
+                                 return 0;
+                             }))
+                    {
+                        count++;
+                        if (progress != null && count % 10000 == 0) progress(count);
+                    }
+                }
+                if (File.Exists(full)) File.Delete(full);
+                File.Move(temp, full);
+                return count;
+            }
+            catch
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System;
+using System.Collections.Generic;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.Recordings;
+using CallRecordingAdmin.Engine.Roles;
+using CallRecordingAdmin.Engine.Store;
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.LegalHolds
+{
+    /// <summary>
+    /// Clause 2.5: recordings relevant to an investigation, disciplinary or legal query are kept for it. A held
+    /// recording is never purged or removed. Releasing a hold can destroy evidence, so it takes two different
+    /// principals: one requests the release, another confirms it. Administrators and the DPO manage holds.
+    /// </summary>
+    public sealed class LegalHoldRegister
+    {
+        private const string Select = "SELECT h.*, (SELECT count(*) FROM legal_hold_recording hr WHERE hr.hold_id = h.id) AS recording_count FROM legal_hold h";
+        private readonly RecordingStore _store;
+
+        internal LegalHoldRegister(RecordingStore store) { _store = store; }
+
+        private static void RequireHoldManager(ChangeContext ctx, string doing) =>
+            ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.DataProtectionOfficer);
+
+        public LegalHold Create(string caseReference, HoldKind kind, string reason, DateTimeOffset? retainUntil, string investigationId)
+        {
+            var reference = Text.Required(caseReference, "CaseReferenceRequired", "a legal hold needs the case reference it serves.", "2.5");
+            var why = Text.Required(reason, "ReasonRequired", "a legal hold needs a reason.", "2.5");
+            return _store.Change("place legal holds", ctx =>
+            {
+                RequireHoldManager(ctx, "place legal holds");
+                if (retainUntil.HasValue && retainUntil.Value <= ctx.Now)
+                {
+                    throw new PolicyException("RetainUntilInPast", FailureKind.InvalidArgument, "-RetainUntil must be in the future.", retainUntil.Value, "2.5");
+                }
+                if (investigationId != null)
+                {
+                    var status = ctx.Scalar("SELECT status FROM investigation_request WHERE id = $id", ("$id", investigationId)) as string;
+                    if (status != "Approved")
+                    {
+                        throw new PolicyException("InvestigationNotApproved", FailureKind.InvalidOperation,
+                            "investigation " + investigationId + " is " + (status ?? "unknown") + "; only an approved investigation can open a hold.", investigationId, "3.2");
+                    }
+                }
+                var id = Ids.New("hold");
+                ctx.Execute(@"INSERT INTO legal_hold(id, case_reference, kind, reason, retain_until, investigation_id, created_at, created_by)
+                              VALUES ($id, $c, $k, $r, $u, $i, $t, $p)",
+                    ("$id", id), ("$c", reference), ("$k", kind.ToString()), ("$r", why), ("$u", retainUntil.HasValue ? Timestamp.ToText(retainUntil.Value) : null),
+                    ("$i", investigationId), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
+                ctx.Audit("NewLegalHold", "LegalHold", id, new Dictionary<string, object>
+                {
+                    ["caseReference"] = reference, ["kind"] = kind.ToString(), ["reason"] = why, ["retainUntil"] = retainUntil, ["investigationId"] = investigationId,
+                });
+                return Load(ctx, id);
+            });
+        }
+
+        /// <summary>Puts a recording on a hold. A recording already being deleted, or gone, cannot be held.</summary>
+        public Recording Add(string holdId, string recordingId)
+        {
+            return _store.Change("place recordings on legal hold", ctx =>
+            {
+                RequireHoldManager(ctx, "place recordings on legal hold");
+                var hold = Load(ctx, holdId);
+                if (hold.Status == HoldStatus.Released)
+                {
+                    throw new PolicyException("HoldReleased", FailureKind.InvalidOperation, "hold " + holdId + " was released; place a new hold.", holdId);
+                }
+                var rec = RecordingRegister.FindActive(ctx, recordingId);
+                var added = ctx.Execute("INSERT OR IGNORE INTO legal_hold_recording(hold_id, recording_id, added_at, added_by) VALUES ($h, $r, $t, $p)",
+                    ("$h", hold.HoldId), ("$r", rec.RecordingId), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
+                if (added > 0)
+                {
+                    ctx.Audit("AddLegalHoldRecording", "LegalHold", hold.HoldId, new Dictionary<string, object> { ["recordingId"] = rec.RecordingId, ["caseReference"] = hold.CaseReference });
+                }
+                return RecordingRegister.Load(ctx, rec.RecordingId);
+            });
+        }
+
+        public IEnumerable<LegalHold> Get(string holdId = null, bool includeReleased = false)
+        {
+            var now = _store.Clock.UtcNow;
+            var where = new List<string>();
+            if (!string.IsNullOrEmpty(holdId)) where.Add("h.id = $id");
+            if (!includeReleased && string.IsNullOrEmpty(holdId)) where.Add("h.released_at IS NULL");
+            var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY h.created_at";
+            return _store.Db.Query(sql, cmd => cmd.Parameters.AddWithValue("$id", (object)holdId?.Trim() ?? DBNull.Value), Map);
+        }
+
+        /// <summary>
+        /// The first half of a release: records who asks and why. The hold still holds until a different
+        /// principal confirms (<see cref="ConfirmRelease"/>).
+        /// </summary>
+        public LegalHold RequestRelease(string holdId, string reason)
+        {
+            var why = Text.Required(reason, "ReasonRequired", "releasing a hold needs a reason.", "2.5");
+            return _store.Change("release legal holds", ctx =>
+            {
+                RequireHoldManager(ctx, "release legal holds");
+                var hold = Load(ctx, holdId);
+                if (hold.Status != HoldStatus.Active)
+                {
+                    throw new PolicyException("HoldNotActive", FailureKind.InvalidOperation, "hold " + holdId + " is " + hold.Status + ".", holdId);
+                }
+                ctx.Execute("UPDATE legal_hold SET release_requested_at = $t, release_requested_by = $p, release_reason = $r WHERE id = $id",
+                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$r", why), ("$id", hold.HoldId));
+                ctx.Audit("RequestLegalHoldRelease", "LegalHold", hold.HoldId, new Dictionary<string, object> { ["caseReference"] = hold.CaseReference, ["reason"] = why });
+                return Load(ctx, hold.HoldId);
+            });
+        }
+
+        /// <summary>The second half: a principal other than the requester confirms; the recordings return to their area's retention.</summary>
+        public LegalHold ConfirmRelease(string holdId)
+        {
+            return _store.Change("release legal holds", ctx =>
+            {
+                RequireHoldManager(ctx, "release legal holds");
+                var hold = Load(ctx, holdId);
+                if (hold.Status != HoldStatus.ReleaseRequested)
+                {
+                    throw new PolicyException("ReleaseNotRequested", FailureKind.InvalidOperation,
+                        "hold " + holdId + " is " + hold.Status + "; a release must first be requested (Remove-LegalHold -Reason), then confirmed by someone else.", holdId, "2.5");
+                }
+                if (string.Equals(hold.ReleaseRequestedBy, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new PolicyException("SecondPrincipalRequired", FailureKind.PermissionDenied,
+                        "'" + ctx.Principal + "' requested the release of hold " + holdId + " and cannot also confirm it: releasing a hold can destroy evidence, so a second person must confirm.", holdId, "2.5");
+                }
+                ctx.Execute("UPDATE legal_hold SET released_at = $t, released_by = $p WHERE id = $id", ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$id", hold.HoldId));
+                ctx.Audit("ReleaseLegalHold", "LegalHold", hold.HoldId, new Dictionary<string, object>
+                {
+                    ["caseReference"] = hold.CaseReference, ["requestedBy"] = hold.ReleaseRequestedBy, ["reason"] = hold.ReleaseReason, ["recordings"] = hold.RecordingCount,
+                });
+                return Load(ctx, hold.HoldId);
+            });
+        }
+
+        internal static LegalHold Load(ChangeContext ctx, string holdId)
+        {
+            using (var cmd = ctx.Command(Select + " WHERE h.id = $id", ("$id", holdId?.Trim())))
+            using (var r = cmd.ExecuteReader())
+            {
+                if (!r.Read())
+                {
+                    throw new PolicyException("LegalHoldNotFound", FailureKind.ObjectNotFound, "There is no legal hold '" + holdId + "'.", holdId);
+                }
+                return Map(r);
+            }
+        }
+
+        private static LegalHold Map(SqliteDataReader r)
+        {
+            var h = new LegalHold
+            {
+                HoldId = r.Text("id"),
+                CaseReference = r.Text("case_reference"),
+                Kind = (HoldKind)Enum.Parse(typeof(HoldKind), r.Text("kind")),
+                Reason = r.Text("reason"),
+                RetainUntil = r.NullableTime("retain_until"),
+                InvestigationId = r.Text("investigation_id"),
+                RecordingCount = r.Long("recording_count"),
+                CreatedAt = r.Time("created_at"),
+                CreatedBy = r.Text("created_by"),
+                ReleaseRequestedAt = r.NullableTime("release_requested_at"),
+                ReleaseRequestedBy = r.Text("release_requested_by"),
+                ReleaseReason = r.Text("release_reason"),
+                ReleasedAt = r.NullableTime("released_at"),
+                ReleasedBy = r.Text("released_by"),
+            };
+            h.Status = h.ReleasedAt.HasValue ? HoldStatus.Released : h.ReleaseRequestedAt.HasValue ? HoldStatus.ReleaseRequested : HoldStatus.Active;
+            return h;
+        }
+    }
+}

@@ -1,0 +1,527 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using CallRecordingAdmin.Engine.AccessGrants;
+using CallRecordingAdmin.Engine.AccessLog;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.RecordedExtensions;
+using CallRecordingAdmin.Engine.Roles;
+using CallRecordingAdmin.Engine.ServiceAreas;
+using CallRecordingAdmin.Engine.Store;
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.Recordings
+{
+    /// <summary>
+    /// Recordings in the store: imported encrypted from the telephony recorder, found by their metadata,
+    /// reached only by nominated staff for a stated purpose, and removed with a record of the removal.
+    /// A file and its row never exist one without the other for longer than a crash: an import writes
+    /// "&lt;id&gt;.partial", commits the row, then renames; <see cref="Recover"/> finishes or removes what a
+    /// killed run left.
+    /// </summary>
+    public sealed class RecordingRegister
+    {
+        internal const string Select = @"SELECT r.*, sa.name AS area_name,
+            EXISTS (SELECT 1 FROM legal_hold_recording hr JOIN legal_hold h ON h.id = hr.hold_id WHERE hr.recording_id = r.id AND h.released_at IS NULL) AS on_hold
+            FROM recording r JOIN service_area sa ON sa.id = r.service_area_id";
+        private const string PartialSuffix = ".partial";
+        private const string FileSuffix = ".crec";
+        private readonly RecordingStore _store;
+
+        internal RecordingRegister(RecordingStore store) { _store = store; }
+
+        internal static string RelativeFile(string id) => id.Substring(4, 2) + "/" + id + FileSuffix;
+
+        internal string FullPath(string relative) => Path.Combine(_store.Path, RecordingStore.RecordingsFolderName, relative.Replace('/', Path.DirectorySeparatorChar));
+
+        /// <summary>Imports one call. Refusals are per call, so a batch goes on past them.</summary>
+        public ImportResult Import(RecordingImport item)
+        {
+            var callId = Text.Required(item.CallId, "CallIdRequired", "every recording needs the recorder's CallId.");
+            var extension = ExtensionRegister.NormaliseNumber(item.Extension, "Extension");
+            if (string.IsNullOrEmpty(item.Path) || !File.Exists(item.Path))
+            {
+                throw new PolicyException("RecordingFileNotFound", FailureKind.ObjectNotFound, "The audio file '" + item.Path + "' of call " + callId + " does not exist.", item.Path);
+            }
+            var start = item.StartTime.ToUniversalTime();
+            // Checks that need no content first, so a refused call costs no encryption.
+            var target = _store.Db.Read(c =>
+            {
+                using (var tx = c.BeginTransaction(deferred: true))
+                {
+                    if (!RoleRegister.Holds(c, tx, _store.Identity, RecordingRole.Administrator, null))
+                    {
+                        return null;
+                    }
+                    return Authorisation(c, tx, extension, start, callId);
+                }
+            });
+            if (target == null)
+            {
+                _store.Change("import recordings", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
+            }
+            var key = _store.ReadMasterKey();
+            var id = Ids.New("rec");
+            var relative = RelativeFile(id);
+            var final = FullPath(relative);
+            var partial = final + PartialSuffix;
+            Directory.CreateDirectory(Path.GetDirectoryName(final));
+            var wav = WavInfo.Read(item.Path);
+            var format = wav?.Format ?? Path.GetExtension(item.Path).TrimStart('.').ToUpperInvariant();
+            RecordingCipher.Sealed sealedFile;
+            try
+            {
+                using (var source = new FileStream(item.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                using (var destination = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                {
+                    sealedFile = RecordingCipher.Encrypt(source, destination, id, key, _store.KeyFingerprint);
+                    destination.Flush(true);
+                }
+            }
+            catch
+            {
+                TryDelete(partial);
+                throw;
+            }
+
+            ImportResult result;
+            try
+            {
+                result = Commit(item, callId, extension, start, id, relative, format, wav, sealedFile);
+            }
+            catch
+            {
+                TryDelete(partial);
+                throw;
+            }
+            if (result.AlreadyImported)
+            {
+                TryDelete(partial);
+            }
+            else
+            {
+                File.Move(partial, final);
+            }
+            return result;
+        }
+
+        private ImportResult Commit(RecordingImport item, string callId, string extension, DateTimeOffset start, string id, string relative, string format, WavInfo wav, RecordingCipher.Sealed sealedFile) =>
+            _store.Change("import recordings", ctx =>
+            {
+                ctx.Require(RecordingRole.Administrator, "import recordings");
+                using (var cmd = ctx.Command(Select + " WHERE r.call_id = $c", ("$c", callId)))
+                using (var r = cmd.ExecuteReader())
+                {
+                    if (r.Read())
+                    {
+                        var existing = Map(r);
+                        if (string.Equals(existing.Sha256, sealedFile.Sha256, StringComparison.OrdinalIgnoreCase))
+                        {
+                            return new ImportResult { Recording = existing, AlreadyImported = true };
+                        }
+                        throw new PolicyException("DuplicateCallId", FailureKind.ResourceExists,
+                            "call " + callId + " is already in the store as " + existing.RecordingId + " with different content (SHA-256 " + existing.Sha256 +
+                            "); the new file was not imported. Investigate the recorder's export before importing it again.", callId);
+                    }
+                }
+                var auth = Authorisation(ctx.Connection, ctx.Transaction, extension, start, callId);
+                var raw = Text.Optional(item.RemoteNumber);
+                var expires = auth.Retention.ExpiryOf(start);
+                ctx.Execute(@"INSERT INTO recording(id, call_id, service_area_id, request_id, extension, start_time, duration_seconds, direction, remote_number, remote_number_raw,
+                                agent, format, size_bytes, stored_bytes, sha256, file, state, expires_at, imported_at, imported_by)
+                              VALUES ($id, $call, $area, $req, $ext, $start, $dur, $dir, $rn, $raw, $agent, $fmt, $size, $stored, $sha, $file, 'Active', $exp, $t, $p)",
+                    ("$id", id), ("$call", callId), ("$area", auth.AreaId), ("$req", auth.RequestId), ("$ext", extension), ("$start", Timestamp.ToText(start)),
+                    ("$dur", item.DurationSeconds ?? wav?.DurationSeconds), ("$dir", item.Direction.ToString()), ("$rn", RemoteNumber.Normalise(raw)), ("$raw", raw),
+                    ("$agent", Text.Optional(item.Agent)), ("$fmt", format), ("$size", sealedFile.Length), ("$stored", sealedFile.StoredLength),
+                    ("$sha", sealedFile.Sha256), ("$file", relative), ("$exp", Timestamp.ToText(expires)), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
+                ctx.Audit("ImportRecording", "Recording", id, new Dictionary<string, object>
+                {
+                    ["callId"] = callId, ["serviceArea"] = auth.AreaName, ["extension"] = extension, ["startTime"] = start,
+                    ["sha256"] = sealedFile.Sha256, ["sizeBytes"] = sealedFile.Length, ["expiresAt"] = expires, ["authorisedBy"] = auth.RequestId,
+                });
+                return new ImportResult { Recording = Load(ctx, id) };
+            });
+
+        private sealed class CallAuthorisation
+        {
+            public string AreaId;
+            public string AreaName;
+            public string RequestId;
+            public RetentionPeriod Retention;
+        }
+
+        /// <summary>Clauses 2.1 and 2.2: the call's extension must be recorded, and an approved request must cover its area at the call's time.</summary>
+        private static CallAuthorisation Authorisation(SqliteConnection c, SqliteTransaction tx, string extension, DateTimeOffset start, string callId)
+        {
+            var auth = new CallAuthorisation();
+            using (var cmd = PolicyDb.Command(c, tx, "SELECT sa.id, sa.name, sa.retention_value, sa.retention_unit FROM recorded_extension e JOIN service_area sa ON sa.id = e.service_area_id WHERE e.number = $n", ("$n", extension)))
+            using (var r = cmd.ExecuteReader())
+            {
+                if (!r.Read())
+                {
+                    throw new PolicyException("ExtensionNotRecorded", FailureKind.InvalidData,
+                        "call " + callId + " was made on extension " + extension + ", which is not a recorded extension of any service area; it was not imported.", callId, "2.1");
+                }
+                auth.AreaId = r.GetString(0);
+                auth.AreaName = r.GetString(1);
+                auth.Retention = RetentionPeriod.Create((int)r.GetInt64(2), r.GetString(3) == "Days" ? RetentionUnit.Days : RetentionUnit.Months);
+            }
+            var at = Timestamp.ToText(start);
+            auth.RequestId = PolicyDb.Scalar(c, tx, @"SELECT id FROM recording_request WHERE service_area_id = $a AND status IN ('Approved', 'Stopped')
+                  AND effective_from <= $at AND (until IS NULL OR until > $at) AND (stopped_at IS NULL OR stopped_at > $at)
+                  ORDER BY effective_from LIMIT 1", ("$a", auth.AreaId), ("$at", at)) as string;
+            if (auth.RequestId == null)
+            {
+                throw new PolicyException("RecordingNotAuthorised", FailureKind.PermissionDenied,
+                    "call " + callId + " (" + at + ") in service area '" + auth.AreaName + "' is not covered by an approved recording request (clause 2.2); a service area may record only while one authorises it. It was not imported.",
+                    callId, "2.1");
+            }
+            return auth;
+        }
+
+        /// <summary>Streams recordings matching <paramref name="q"/> that the acting principal may see.</summary>
+        public IEnumerable<Recording> Get(RecordingQuery q)
+        {
+            var now = _store.Clock.UtcNow;
+            var where = new List<string>();
+            var args = new List<(string, object)>();
+            var visible = _store.Db.Read(c => VisibleAreas(c, _store.Identity, now));
+            if (visible != null)
+            {
+                if (visible.Count == 0) yield break;
+                var names = new List<string>();
+                for (var i = 0; i < visible.Count; i++) { names.Add("$va" + i); args.Add(("$va" + i, visible[i])); }
+                where.Add("r.service_area_id IN (" + string.Join(", ", names) + ")");
+            }
+            if (!string.IsNullOrEmpty(q.RecordingId)) { where.Add("r.id = $id"); args.Add(("$id", q.RecordingId.Trim())); }
+            if (!string.IsNullOrEmpty(q.CallId)) { where.Add("r.call_id = $call"); args.Add(("$call", q.CallId.Trim())); }
+            if (!string.IsNullOrEmpty(q.ServiceArea))
+            {
+                where.Add(LikePattern.HasWildcard(q.ServiceArea) ? "sa.name LIKE $sa ESCAPE '\\'" : "sa.name = $sa COLLATE NOCASE");
+                args.Add(("$sa", LikePattern.HasWildcard(q.ServiceArea) ? LikePattern.From(q.ServiceArea) : q.ServiceArea.Trim()));
+            }
+            if (!string.IsNullOrEmpty(q.Extension)) { where.Add("r.extension = $ext"); args.Add(("$ext", ExtensionRegister.NormaliseNumber(q.Extension, "Extension"))); }
+            if (!string.IsNullOrEmpty(q.Agent))
+            {
+                where.Add(LikePattern.HasWildcard(q.Agent) ? "r.agent LIKE $agent ESCAPE '\\'" : "r.agent = $agent");
+                args.Add(("$agent", LikePattern.HasWildcard(q.Agent) ? LikePattern.From(q.Agent) : q.Agent.Trim()));
+            }
+            if (!string.IsNullOrEmpty(q.RemoteNumber)) { where.Add("r.remote_number = $rn"); args.Add(("$rn", RemoteNumber.Normalise(q.RemoteNumber))); }
+            if (q.After.HasValue) { where.Add("r.start_time > $after"); args.Add(("$after", Timestamp.ToText(q.After.Value))); }
+            if (q.Before.HasValue) { where.Add("r.start_time < $before"); args.Add(("$before", Timestamp.ToText(q.Before.Value))); }
+            if (q.ExpiresBefore.HasValue) { where.Add("r.expires_at < $eb"); args.Add(("$eb", Timestamp.ToText(q.ExpiresBefore.Value))); }
+            if (q.Expired) { where.Add("r.expires_at <= $now"); args.Add(("$now", Timestamp.ToText(now))); }
+            if (q.OnHold.HasValue)
+            {
+                where.Add((q.OnHold.Value ? "" : "NOT ") + "EXISTS (SELECT 1 FROM legal_hold_recording hr JOIN legal_hold h ON h.id = hr.hold_id WHERE hr.recording_id = r.id AND h.released_at IS NULL)");
+            }
+            if (q.State.HasValue) { where.Add("r.state = $state"); args.Add(("$state", q.State.Value.ToString())); }
+            else if (!q.IncludeGone && string.IsNullOrEmpty(q.RecordingId)) where.Add("r.state IN ('Active', 'PendingDelete')");
+            var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY r.start_time, r.id" +
+                      (q.First.HasValue || q.Skip > 0 ? " LIMIT " + (q.First ?? -1).ToString(CultureInfo.InvariantCulture) + " OFFSET " + q.Skip.ToString(CultureInfo.InvariantCulture) : "");
+            foreach (var rec in _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map))
+            {
+                yield return rec;
+            }
+        }
+
+        /// <summary>Areas whose recordings the principal may list; null for all (Administrator, DPO, Auditor).</summary>
+        private static IReadOnlyList<string> VisibleAreas(SqliteConnection c, string principal, DateTimeOffset now)
+        {
+            foreach (var role in new[] { RecordingRole.Administrator, RecordingRole.DataProtectionOfficer, RecordingRole.Auditor })
+            {
+                if (RoleRegister.Holds(c, null, principal, role, null)) return null;
+            }
+            var list = new List<string>();
+            using (var cmd = PolicyDb.Command(c, null, @"SELECT service_area_id FROM role_assignment WHERE principal = $p COLLATE NOCASE AND role = 'Supervisor'
+                       UNION SELECT service_area_id FROM access_grant WHERE principal = $p COLLATE NOCASE AND revoked_at IS NULL AND service_area_id IS NOT NULL",
+                       ("$p", principal)))
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read()) if (!r.IsDBNull(0)) list.Add(r.GetString(0));
+            }
+            return list;
+        }
+
+        /// <summary>Writes the decrypted audio to <paramref name="destination"/> (Download right), only after every tag and the hash verified.</summary>
+        public Recording Save(string recordingId, string destination, AccessPurpose purpose, bool overwrite)
+        {
+            var full = Path.GetFullPath(destination);
+            if (File.Exists(full) && !overwrite)
+            {
+                throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
+            }
+            var recording = _store.Access("Download", recordingId, purpose, ctx =>
+            {
+                var rec = FindActive(ctx, recordingId);
+                AccessGate.Require(ctx, ctx.Principal, rec, AccessRight.Download);
+                AccessRecord.Allowed(ctx, "Download", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, "saved to " + full);
+                return rec;
+            });
+            DecryptTo(recording, full);
+            return recording;
+        }
+
+        internal void DecryptTo(Recording recording, string full)
+        {
+            var key = _store.ReadMasterKey();
+            Directory.CreateDirectory(Path.GetDirectoryName(full));
+            var temp = full + ".partial";
+            try
+            {
+                using (var stored = File.OpenRead(StoredFile(recording)))
+                using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                {
+                    RecordingCipher.Decrypt(stored, output, recording.RecordingId, key, recording.Sha256);
+                }
+                if (File.Exists(full)) File.Delete(full);
+                File.Move(temp, full);
+            }
+            catch
+            {
+                TryDelete(temp);
+                throw;
+            }
+        }
+
+        /// <summary>Copies the encrypted file, as stored, into a folder with a manifest (Copy right); the copy opens only with this store's key.</summary>
+        public Recording Copy(string recordingId, string destinationFolder, AccessPurpose purpose)
+        {
+            var folder = Path.GetFullPath(destinationFolder);
+            var recording = _store.Access("Copy", recordingId, purpose, ctx =>
+            {
+                var rec = FindActive(ctx, recordingId);
+                AccessGate.Require(ctx, ctx.Principal, rec, AccessRight.Copy);
+                AccessRecord.Allowed(ctx, "Copy", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, "copied to " + folder);
+                return rec;
+            });
+            Directory.CreateDirectory(folder);
+            var target = Path.Combine(folder, recording.RecordingId + FileSuffix);
+            File.Copy(StoredFile(recording), target + ".partial", true);
+            if (File.Exists(target)) File.Delete(target);
+            File.Move(target + ".partial", target);
+            var manifest = new SortedDictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["format"] = "CallRecordingAdmin.RecordingCopy/1",
+                ["recordingId"] = recording.RecordingId, ["callId"] = recording.CallId, ["serviceArea"] = recording.ServiceArea,
+                ["startTime"] = Timestamp.ToText(recording.StartTime), ["originalSha256"] = recording.Sha256,
+                ["encryptedSha256"] = RecordingCipher.Sha256OfFile(target), ["keyFingerprint"] = _store.KeyFingerprint,
+                ["copiedBy"] = _store.Identity, ["copiedAt"] = Timestamp.ToText(_store.Clock.UtcNow),
+                ["purpose"] = purpose.Purpose.ToString(), ["reason"] = purpose.Reason,
+            };
+            File.WriteAllText(target + ".json", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+            return recording;
+        }
+
+        /// <summary>
+        /// The area supervisor's record of a playback done in the telephony recorder (clause 3.1, last
+        /// paragraph): only a Supervisor of the recording's area records it, and the person who played it
+        /// must hold Play. The row names the player, with the purpose, the reason and when it was played.
+        /// </summary>
+        public Recording RegisterPlayback(string recordingId, string player, AccessPurpose purpose, DateTimeOffset? playedAt)
+        {
+            player = Principal.Normalise(player);
+            return _store.Access("Play", recordingId, purpose, ctx =>
+            {
+                var rec = Load(ctx, recordingId);
+                var areaId = ctx.Scalar("SELECT service_area_id FROM recording WHERE id = $id", ("$id", rec.RecordingId)) as string;
+                ctx.Require(RecordingRole.Supervisor, "record playbacks in '" + rec.ServiceArea + "'", areaId, rec.ServiceArea, "3.1");
+                var when = playedAt ?? ctx.Now;
+                if (when > ctx.Now.AddMinutes(5))
+                {
+                    throw new PolicyException("PlayedAtInFuture", FailureKind.InvalidArgument, "a playback cannot be recorded before it happened (" + Timestamp.ToText(when) + ").", when);
+                }
+                AccessGate.Require(ctx, player, rec, AccessRight.Play);
+                AccessRecord.Allowed(ctx, "Play", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason,
+                    "played at " + Timestamp.ToText(when) + "; recorded by supervisor " + ctx.Principal, player);
+                return rec;
+            });
+        }
+
+        /// <summary>Deletes one recording (Delete right); refused while it is on a legal hold. The row stays as the record of the deletion.</summary>
+        public Recording Remove(string recordingId, AccessPurpose purpose)
+        {
+            var pending = _store.Access("Delete", recordingId, purpose, ctx =>
+            {
+                var rec = FindActive(ctx, recordingId);
+                AccessGate.Require(ctx, ctx.Principal, rec, AccessRight.Delete);
+                RequireNotHeld(ctx, rec);
+                ctx.Execute("UPDATE recording SET state = 'PendingDelete' WHERE id = $id AND state = 'Active'", ("$id", rec.RecordingId));
+                AccessRecord.Allowed(ctx, "Delete", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, null);
+                return rec;
+            });
+            TryDelete(StoredFile(pending));
+            return _store.Change("remove recordings", ctx =>
+            {
+                FinishDeletion(ctx, pending.RecordingId, ctx.Principal, "Removed: " + purpose.Reason, pending.StoredBytes());
+                return Load(ctx, pending.RecordingId);
+            });
+        }
+
+        internal static void RequireNotHeld(ChangeContext ctx, Recording rec)
+        {
+            var hold = ctx.Scalar("SELECT h.case_reference FROM legal_hold_recording hr JOIN legal_hold h ON h.id = hr.hold_id WHERE hr.recording_id = $id AND h.released_at IS NULL LIMIT 1",
+                ("$id", rec.RecordingId)) as string;
+            if (hold != null)
+            {
+                throw new PolicyException("RecordingOnLegalHold", FailureKind.InvalidOperation,
+                    "recording " + rec.RecordingId + " is on legal hold for case " + hold + " and must be kept whatever its age; release the hold first.", rec.RecordingId, "2.5");
+            }
+        }
+
+        /// <summary>PendingDelete → Deleted with its certificate-of-deletion audit event; does nothing if another run finished it first.</summary>
+        internal static bool FinishDeletion(ChangeContext ctx, string recordingId, string principal, string reason, long bytes)
+        {
+            var changed = ctx.Execute("UPDATE recording SET state = 'Deleted', deleted_at = $t, deleted_by = $p, deletion_reason = $r WHERE id = $id AND state = 'PendingDelete'",
+                ("$t", Timestamp.ToText(ctx.Now)), ("$p", principal), ("$r", reason), ("$id", recordingId));
+            if (changed == 0) return false;
+            string callId, sha, area, start;
+            using (var cmd = ctx.Command("SELECT r.call_id, r.sha256, sa.name, r.start_time FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id", ("$id", recordingId)))
+            using (var rd = cmd.ExecuteReader())
+            {
+                rd.Read();
+                callId = rd.GetString(0); sha = rd.GetString(1); area = rd.GetString(2); start = rd.GetString(3);
+            }
+            ctx.Audit("DeleteRecording", "Recording", recordingId, new Dictionary<string, object>
+            {
+                ["callId"] = callId, ["serviceArea"] = area, ["startTime"] = start, ["sha256"] = sha, ["reason"] = reason, ["bytesFreed"] = bytes,
+            });
+            return true;
+        }
+
+        internal static Recording FindActive(ChangeContext ctx, string recordingId)
+        {
+            var rec = Load(ctx, recordingId);
+            if (rec.State != RecordingState.Active)
+            {
+                throw new PolicyException("RecordingNotAvailable", FailureKind.ObjectNotFound,
+                    "recording " + rec.RecordingId + " is " + rec.State + (rec.ExtractedTo != null ? " (to " + rec.ExtractedTo + ")" : "") + "; its content is no longer in the store.", rec.RecordingId);
+            }
+            return rec;
+        }
+
+        internal static Recording Load(ChangeContext ctx, string recordingId)
+        {
+            using (var cmd = ctx.Command(Select + " WHERE r.id = $id", ("$id", recordingId?.Trim())))
+            using (var r = cmd.ExecuteReader())
+            {
+                if (!r.Read())
+                {
+                    throw new PolicyException("RecordingNotFound", FailureKind.ObjectNotFound, "There is no recording '" + recordingId + "'.", recordingId);
+                }
+                return Map(r);
+            }
+        }
+
+        internal string StoredFile(Recording rec) => FullPath(RelativeFile(rec.RecordingId));
+
+        /// <summary>Recomputes the expiry of an area's active recordings after its local retention changed (clause 2.5).</summary>
+        internal static int RecomputeExpiry(ChangeContext ctx, string areaId, RetentionPeriod period)
+        {
+            var rows = new List<(string Id, string Start)>();
+            using (var cmd = ctx.Command("SELECT id, start_time FROM recording WHERE service_area_id = $a AND state = 'Active'", ("$a", areaId)))
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read()) rows.Add((r.GetString(0), r.GetString(1)));
+            }
+            using (var update = ctx.Command("UPDATE recording SET expires_at = $e WHERE id = $id", ("$e", ""), ("$id", "")))
+            {
+                foreach (var (id, start) in rows)
+                {
+                    update.Parameters["$e"].Value = Timestamp.ToText(period.ExpiryOf(Timestamp.Parse(start)));
+                    update.Parameters["$id"].Value = id;
+                    update.ExecuteNonQuery();
+                }
+            }
+            return rows.Count;
+        }
+
+        /// <summary>
+        /// Finishes what killed imports left: a ".partial" file whose row was committed is renamed into place;
+        /// one with no row, not held open by a running import, is removed. Returns what it did.
+        /// </summary>
+        public IReadOnlyList<string> Recover()
+        {
+            var done = new List<string>();
+            var root = Path.Combine(_store.Path, RecordingStore.RecordingsFolderName);
+            if (!Directory.Exists(root)) return done;
+            foreach (var partial in Directory.EnumerateFiles(root, "*" + FileSuffix + PartialSuffix, SearchOption.AllDirectories).ToList())
+            {
+                var id = Path.GetFileName(partial);
+                id = id.Substring(0, id.Length - FileSuffix.Length - PartialSuffix.Length);
+                var state = _store.Db.Read(c => PolicyDb.Scalar(c, null, "SELECT state FROM recording WHERE id = $id", ("$id", id)) as string);
+                var final = partial.Substring(0, partial.Length - PartialSuffix.Length);
+                if (state == "Active" && !File.Exists(final))
+                {
+                    File.Move(partial, final);
+                    done.Add("completed import of " + id);
+                }
+                else if (state == null && NotInUse(partial))
+                {
+                    TryDelete(partial);
+                    done.Add("removed the unfinished import file of " + id);
+                }
+            }
+            return done;
+        }
+
+        private static bool NotInUse(string path)
+        {
+            try
+            {
+                using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
+                return true;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        internal static void TryDelete(string path)
+        {
+            try
+            {
+                if (File.Exists(path)) File.Delete(path);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+
+        internal static Recording Map(SqliteDataReader r)
+        {
+            var rec = new Recording
+            {
+                RecordingId = r.Text("id"),
+                CallId = r.Text("call_id"),
+                ServiceArea = r.Text("area_name"),
+                Extension = r.Text("extension"),
+                StartTime = r.Time("start_time"),
+                DurationSeconds = r.IsDBNull(r.GetOrdinal("duration_seconds")) ? (double?)null : r.GetDouble(r.GetOrdinal("duration_seconds")),
+                Direction = (CallDirection)Enum.Parse(typeof(CallDirection), r.Text("direction")),
+                RemoteNumber = r.Text("remote_number"),
+                Agent = r.Text("agent"),
+                Format = r.Text("format"),
+                SizeBytes = r.Long("size_bytes"),
+                Sha256 = r.Text("sha256"),
+                State = (RecordingState)Enum.Parse(typeof(RecordingState), r.Text("state")),
+                ExpiresAt = r.Time("expires_at"),
+                OnHold = r.Long("on_hold") != 0,
+                AuthorisingRequestId = r.Text("request_id"),
+                ImportedAt = r.Time("imported_at"),
+                ImportedBy = r.Text("imported_by"),
+                DeletedAt = r.NullableTime("deleted_at"),
+                DeletedBy = r.Text("deleted_by"),
+                DeletionReason = r.Text("deletion_reason"),
+                ExtractedTo = r.Text("extracted_to"),
+                ExtractedAt = r.NullableTime("extracted_at"),
+            };
+            rec.StoredBytesValue = r.Long("stored_bytes");
+            return rec;
+        }
+    }
+}
