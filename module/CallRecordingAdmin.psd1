@@ -19,6 +19,7 @@
         'New-RecordingRequest', 'Set-RecordingRequest', 'Add-RequestConsultation', 'Approve-RecordingRequest', 'Deny-RecordingRequest', 'Stop-RecordingRequest', 'Get-RecordingRequest',
         'Import-Recording', 'Get-Recording', 'Save-Recording', 'Copy-Recording', 'Remove-Recording', 'Invoke-RetentionPurge',
         'Grant-RecordingAccess', 'Revoke-RecordingAccess', 'Get-RecordingAccess', 'Confirm-RecordingAccess', 'Register-RecordingPlayback', 'Get-AccessLog', 'Export-AccessLog',
+        'New-LegalHold', 'Add-LegalHoldRecording', 'Get-LegalHold', 'Remove-LegalHold',
         'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint'
     )
     FunctionsToExport    = @()

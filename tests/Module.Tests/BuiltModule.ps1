@@ -44,14 +44,70 @@ function Get-StoreAt([object] $Store, [datetimeoffset] $Now) {
 
 # Raw SQL on a store's database file, as someone with file access could run it (schema and tampering cases).
 # Uses the module's own Microsoft.Data.Sqlite, reached through its load context.
-function Invoke-StoreSql([object] $Store, [string] $Sql) {
+function Invoke-StoreSql([object] $Store, [string] $Sql, [switch] $Scalar) {
     $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($Store.GetType().Assembly)
     $sqlite = $context.Assemblies | Where-Object { $_.GetName().Name -eq 'Microsoft.Data.Sqlite' }
-    $connection = [Activator]::CreateInstance($sqlite.GetType('Microsoft.Data.Sqlite.SqliteConnection'), [object[]]@("Data Source=$($Store.DatabasePath);Pooling=False"))
+    $connection = [Activator]::CreateInstance($sqlite.GetType('Microsoft.Data.Sqlite.SqliteConnection'), [object[]]@("Data Source=$($Store.DatabasePath);Pooling=False;Default Timeout=60"))
     try {
         $connection.Open()
         $command = $connection.CreateCommand()
         $command.CommandText = $Sql
-        $command.ExecuteNonQuery() | Out-Null
+        if ($Scalar) { $command.ExecuteScalar() } else { $command.ExecuteNonQuery() | Out-Null }
     } finally { $connection.Dispose() }
+}
+
+# Adds $Count expired copies of one imported recording, rows and real files, as a quick way to a large store.
+function Add-ExpiredCopies([object] $Store, [string] $SeedRecordingId, [int] $Count, [string] $Prefix = 'bulk') {
+    Invoke-StoreSql $Store @"
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $Count)
+INSERT INTO recording(id, call_id, service_area_id, request_id, extension, start_time, duration_seconds, direction, remote_number, remote_number_raw, agent, format,
+                      size_bytes, stored_bytes, sha256, file, state, expires_at, imported_at, imported_by)
+SELECT 'rec-$Prefix' || printf('%016d', i), '$Prefix-' || i, service_area_id, request_id, extension, start_time, duration_seconds, direction, remote_number, remote_number_raw, agent, format,
+       size_bytes, stored_bytes, sha256, substr('$Prefix', 1, 2) || '/rec-$Prefix' || printf('%016d', i) || '.crec', 'Active', expires_at, imported_at, imported_by
+FROM recording, n WHERE recording.id = '$SeedRecordingId'
+"@
+    $seed = Get-ChildItem (Join-Path $Store.Path 'recordings') -Recurse -Filter "$SeedRecordingId.crec" | Select-Object -First 1
+    $folder = Join-Path $Store.Path "recordings/$($Prefix.Substring(0, 2))"
+    New-Item -ItemType Directory $folder -Force | Out-Null
+    foreach ($i in 1..$Count) { [IO.File]::Copy($seed.FullName, (Join-Path $folder ("rec-$Prefix{0:D16}.crec" -f $i))) }
+}
+
+
+# A small PCM WAV (8 kHz, 16-bit mono), made by code.
+function New-TestWav([string] $Path, [double] $Seconds = 0.2, [int] $Hz = 440) {
+    $rate = 8000; $samples = [int]($rate * $Seconds)
+    $ms = [System.IO.MemoryStream]::new(); $w = [System.IO.BinaryWriter]::new($ms)
+    $w.Write([Text.Encoding]::ASCII.GetBytes('RIFF')); $w.Write([int](36 + $samples * 2)); $w.Write([Text.Encoding]::ASCII.GetBytes('WAVEfmt '))
+    $w.Write([int]16); $w.Write([int16]1); $w.Write([int16]1); $w.Write([int]$rate); $w.Write([int]($rate * 2)); $w.Write([int16]2); $w.Write([int16]16)
+    $w.Write([Text.Encoding]::ASCII.GetBytes('data')); $w.Write([int]($samples * 2))
+    $step = 2 * [math]::PI * $Hz / $rate
+    for ($i = 0; $i -lt $samples; $i++) { $w.Write([int16](8000 * [math]::Sin($step * $i))) }
+    $w.Flush(); [IO.File]::WriteAllBytes($Path, $ms.ToArray())
+}
+
+# An area authorised since a year ago, with extension 4521, and its Network Services Manager; returns the area name.
+function New-AuthorisedArea([object] $Store, [string] $Name = 'IT Service Desk', [int] $RetentionDays = 90, [string] $Extension = '4521') {
+    New-ServiceArea -Store $Store -Name $Name -RetentionDays $RetentionDays -CustomerNotice 'Calls are recorded.' | Out-Null
+    Add-RecordedExtension -Store $Store -Number $Extension -ServiceArea $Name -Mode OnDemand | Out-Null
+    if (-not (Get-RecordingRole -Store $Store -Principal 'nsm@uni.test')) { Add-RecordingRole -Store $Store -Principal 'nsm@uni.test' -Role NetworkServicesManager | Out-Null }
+    $request = New-RecordingRequest -Store $Store -ServiceArea $Name -BusinessReason 'Staff protection' -Purpose StaffProtection -AccessLevel 'Supervisor=Play' `
+        -RetentionDays $RetentionDays -DpiaReference 'DPIA-T' -DpoAdvice 'OK' -WarningAction SilentlyContinue
+    Approve-RecordingRequest -Store $Store.As('nsm@uni.test') -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) | Out-Null
+    $Name
+}
+
+# A recorder export folder: $Count calls on $Extension, $DaysAgo old, with manifest.csv; returns the manifest path.
+function New-RecorderExport([string] $Folder, [int] $Count, [int] $DaysAgo = 200, [string] $Extension = '4521', [string] $Prefix = 'call') {
+    New-Item -ItemType Directory -Path (Join-Path $Folder 'audio') -Force | Out-Null
+    New-TestWav (Join-Path $Folder 'template.wav') 0.1
+    $start = [datetime]::UtcNow.AddDays(-$DaysAgo)
+    $rows = foreach ($i in 1..$Count) {
+        Copy-Item (Join-Path $Folder 'template.wav') (Join-Path $Folder "audio/$Prefix-$i.wav")
+        # each file differs by its last byte so that no two calls share content
+        $f = [IO.File]::Open((Join-Path $Folder "audio/$Prefix-$i.wav"), 'Open', 'ReadWrite'); $f.Seek(-1, 'End') | Out-Null; $f.WriteByte([byte]($i % 251)); $f.Close()
+        [pscustomobject]@{ CallId = "$Prefix-$i"; Extension = $Extension; StartTime = $start.AddMinutes($i).ToString('o'); DurationSeconds = ''; Direction = 'Inbound'; RemoteNumber = '07700 900' + ($i % 1000).ToString('000'); Agent = 'UNI\agent' + ($i % 5); Path = "audio/$Prefix-$i.wav" }
+    }
+    $manifest = Join-Path $Folder 'manifest.csv'
+    $rows | Export-Csv $manifest -NoTypeInformation
+    $manifest
 }

@@ -142,6 +142,13 @@ Describe 'WhatIf changes nothing' {
         $request = New-RecordingRequest -ServiceArea 'Student Enquiries' -BusinessReason 'r' -Purpose Training -AccessLevel 'Supervisor=Play' -RetentionMonths 3 -DpiaReference D -DpoAdvice A
         $nsm = Get-StoreAs $store 'nsm@uni.test'
         $security = Get-StoreAs $store 'sec@uni.test'
+        New-AuthorisedArea $store -Name 'Recorded Area' -Extension 4700 | Out-Null
+        New-TestWav (Join-Path $TestDrive 'w.wav')
+        $rec = Import-Recording -Path (Join-Path $TestDrive 'w.wav') -Extension 4700 -StartTime ([datetime]::UtcNow.AddDays(-200)) -Direction Inbound
+        $grant = Grant-RecordingAccess -Principal 'sup@uni.test' -ServiceArea 'Recorded Area' -Right Play, Download, Copy, Share, Delete -Reason 'r'
+        Add-RecordingRole -Principal 'lead@uni.test' -Role Supervisor -ServiceArea 'Recorded Area' | Out-Null
+        $sup = Get-StoreAs $store 'sup@uni.test'
+        $hold = New-LegalHold -CaseReference 'W-1' -Kind Legal -Reason 'r'
         $changes = [ordered]@{
             'Add-RecordingRole'        = { Add-RecordingRole -Principal 'x@uni.test' -Role Auditor -WhatIf }
             'Remove-RecordingRole'     = { Remove-RecordingRole -Principal 'nsm@uni.test' -Role NetworkServicesManager -WhatIf }
@@ -157,6 +164,19 @@ Describe 'WhatIf changes nothing' {
             'Approve-RecordingRequest' = { Approve-RecordingRequest -Store $nsm -RequestId $request.RequestId -WhatIf }
             'Deny-RecordingRequest'    = { Deny-RecordingRequest -Store $nsm -RequestId $request.RequestId -Reason 'no' -WhatIf }
             'Export-AuditCheckpoint'   = { Export-AuditCheckpoint -Path (Join-Path $TestDrive 'whatif.json') -WhatIf }
+            'Import-Recording'         = { Import-Recording -Path (Join-Path $TestDrive 'w.wav') -CallId 'other' -Extension 4700 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound -WhatIf }
+            'Save-Recording'           = { Save-Recording -Store $sup -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive 'whatif.wav') -Purpose Training -Reason 'r' -WhatIf }
+            'Copy-Recording'           = { Copy-Recording -Store $sup -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive 'whatif-copy') -Purpose Training -Reason 'r' -WhatIf }
+            'Remove-Recording'         = { Remove-Recording -Store $sup -RecordingId $rec.RecordingId -Purpose Training -Reason 'r' -WhatIf }
+            'Invoke-RetentionPurge'    = { Invoke-RetentionPurge -WhatIf | Where-Object Purged -gt 0 | ForEach-Object { if (-not $_.Forecast) { $_ } } }
+            'Grant-RecordingAccess'    = { Grant-RecordingAccess -Principal 'x@uni.test' -ServiceArea 'Recorded Area' -Right Play -Reason 'r' -WhatIf }
+            'Revoke-RecordingAccess'   = { Revoke-RecordingAccess -GrantId $grant.GrantId -WhatIf }
+            'Confirm-RecordingAccess'  = { Confirm-RecordingAccess -GrantId $grant.GrantId -WhatIf }
+            'Register-RecordingPlayback' = { Register-RecordingPlayback -Store (Get-StoreAs $store 'lead@uni.test') -RecordingId $rec.RecordingId -Principal 'sup@uni.test' -Purpose Training -Reason 'r' -WhatIf }
+            'Export-AccessLog'         = { Export-AccessLog -Path (Join-Path $TestDrive 'whatif.csv') -WhatIf }
+            'New-LegalHold'            = { New-LegalHold -CaseReference 'W-2' -Kind Legal -Reason 'r' -WhatIf }
+            'Add-LegalHoldRecording'   = { Add-LegalHoldRecording -HoldId $hold.HoldId -RecordingId $rec.RecordingId -WhatIf }
+            'Remove-LegalHold'         = { Remove-LegalHold -HoldId $hold.HoldId -Reason 'r' -WhatIf }
         }
     }
 
@@ -174,6 +194,13 @@ Describe 'WhatIf changes nothing' {
         $after.RoleAssignments | Should -Be $before.RoleAssignments
         (Get-RecordingRequest -RequestId $request.RequestId).Status | Should -Be 'Pending'
         Test-Path (Join-Path $TestDrive 'whatif.json') | Should -BeFalse
+        Test-Path (Join-Path $TestDrive 'whatif.wav') | Should -BeFalse
+        Test-Path (Join-Path $TestDrive 'whatif-copy') | Should -BeFalse
+        Test-Path (Join-Path $TestDrive 'whatif.csv') | Should -BeFalse
+        (Get-Recording -RecordingId $rec.RecordingId).State | Should -Be 'Active'
+        (Get-Recording -RecordingId $rec.RecordingId).OnHold | Should -BeFalse
+        (Get-LegalHold -HoldId $hold.HoldId).Status | Should -Be 'Active'
+        Get-AccessLog | Should -BeNullOrEmpty
     }
 
     It 'for New-RecordingStore and Stop-RecordingRequest' {

@@ -22,6 +22,7 @@ namespace CallRecordingAdmin.Engine.AccessLog
             "Sequence", "OccurredAt", "Principal", "Action", "Outcome", "RecordingId", "ServiceArea", "Purpose", "Reason", "Detail", "AuditSequence", "AuditHash",
         };
 
+        private static readonly char[] QuoteTriggers = { ',', '"', '\r', '\n' };
         private readonly RecordingStore _store;
 
         internal AccessLogRegister(RecordingStore store) { _store = store; }
@@ -81,11 +82,11 @@ namespace CallRecordingAdmin.Engine.AccessLog
         public long Export(AccessLogQuery q, string path, bool overwrite, Action<long> progress = null)
         {
             var full = Path.GetFullPath(path);
+            RequireReader("export the access log");
             if (File.Exists(full) && !overwrite)
             {
                 throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
             }
-            RequireReader("export the access log");
             var temp = full + ".partial";
             long count = 0;
             var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -94,6 +95,9 @@ namespace CallRecordingAdmin.Engine.AccessLog
                 InjectionOptions = InjectionOptions.Escape,
                 InjectionCharacters = new[] { '=', '+', '-', '@', '\t', '\r', '\'' },
                 InjectionEscapeCharacter = '\'',
+                // RFC 4180: quote any field with a comma, a quote or a line break of either kind (CsvHelper looks
+                // only for the configured NewLine, so a lone LF would otherwise split the row).
+                ShouldQuote = a => a.Field != null && (a.Field.IndexOfAny(QuoteTriggers) >= 0 || (a.Field.Length > 0 && (a.Field[0] == ' ' || a.Field[a.Field.Length - 1] == ' '))),
             };
             try
             {
