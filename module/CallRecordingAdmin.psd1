@@ -19,7 +19,9 @@
         'New-RecordingRequest', 'Set-RecordingRequest', 'Add-RequestConsultation', 'Approve-RecordingRequest', 'Deny-RecordingRequest', 'Stop-RecordingRequest', 'Get-RecordingRequest',
         'Import-Recording', 'Get-Recording', 'Save-Recording', 'Copy-Recording', 'Remove-Recording', 'Invoke-RetentionPurge',
         'Grant-RecordingAccess', 'Revoke-RecordingAccess', 'Get-RecordingAccess', 'Confirm-RecordingAccess', 'Register-RecordingPlayback', 'Get-AccessLog', 'Export-AccessLog',
-        'New-LegalHold', 'Add-LegalHoldRecording', 'Get-LegalHold', 'Remove-LegalHold',
+        'New-LegalHold', 'Add-LegalHoldRecording', 'Get-LegalHold', 'Remove-LegalHold', 'Export-LegalHold', 'Test-LegalHoldExport',
+        'New-InvestigationRequest', 'Approve-InvestigationRequest', 'Deny-InvestigationRequest', 'Get-InvestigationRequest',
+        'New-SubjectAccessRequest', 'Get-SubjectAccessRequest', 'Export-SubjectAccessRequest',
         'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint'
     )
     FunctionsToExport    = @()

@@ -257,6 +257,25 @@ CREATE TABLE investigation_request (
     decision_reason TEXT
 );
 "),
+            new Migration(4, "Subject access requests (UK GDPR)", @"
+CREATE TABLE subject_access_request (
+    id                  TEXT PRIMARY KEY,
+    reference           TEXT NOT NULL,
+    subject_name        TEXT NOT NULL,
+    phone_numbers       TEXT NOT NULL,
+    received_on         TEXT NOT NULL,
+    extended            INTEGER NOT NULL,
+    due_on              TEXT NOT NULL,
+    status              TEXT NOT NULL CHECK (status IN ('Open', 'Fulfilled')),
+    fulfilled_at        TEXT,
+    fulfilled_by        TEXT,
+    exported_to         TEXT,
+    recordings_exported INTEGER,
+    created_at          TEXT NOT NULL,
+    created_by          TEXT NOT NULL
+);
+CREATE INDEX subject_access_request_due ON subject_access_request(status, due_on);
+"),
         };
 
         public static int Latest => All[All.Count - 1].Version;

@@ -43,6 +43,9 @@ namespace CallRecordingAdmin.Engine.Store
             AccessLog = new AccessLogRegister(this);
             Purge = new RetentionPurge(this);
             Holds = new LegalHoldRegister(this);
+            HoldExports = new HoldExport(this);
+            Investigations = new Investigations.InvestigationRegister(this);
+            SubjectAccess = new SubjectAccess.SubjectAccessRegister(this);
         }
 
         public string Path { get; }
@@ -64,6 +67,9 @@ namespace CallRecordingAdmin.Engine.Store
         public AccessLogRegister AccessLog { get; }
         public RetentionPurge Purge { get; }
         public LegalHoldRegister Holds { get; }
+        public HoldExport HoldExports { get; }
+        public Investigations.InvestigationRegister Investigations { get; }
+        public SubjectAccess.SubjectAccessRegister SubjectAccess { get; }
         public string KeyFingerprint { get; private set; }
 
         /// <summary>Overrides where the master key is read from (a vault-mounted file, say).</summary>
