@@ -149,6 +149,8 @@ Describe 'WhatIf changes nothing' {
         Add-RecordingRole -Principal 'lead@uni.test' -Role Supervisor -ServiceArea 'Recorded Area' | Out-Null
         $sup = Get-StoreAs $store 'sup@uni.test'
         $hold = New-LegalHold -CaseReference 'W-1' -Kind Legal -Reason 'r'
+        $investigation = New-InvestigationRequest -Subject 'UNI\y' -Basis PolicyBreach -Justification 'j' -FormReference 'F-0'
+        $sar = New-SubjectAccessRequest -Reference 'S-0' -SubjectName 'n' -PhoneNumber '07700 900123' -ReceivedOn ([datetime]::Today)
         $changes = [ordered]@{
             'Add-RecordingRole'        = { Add-RecordingRole -Principal 'x@uni.test' -Role Auditor -WhatIf }
             'Remove-RecordingRole'     = { Remove-RecordingRole -Principal 'nsm@uni.test' -Role NetworkServicesManager -WhatIf }
@@ -177,6 +179,12 @@ Describe 'WhatIf changes nothing' {
             'New-LegalHold'            = { New-LegalHold -CaseReference 'W-2' -Kind Legal -Reason 'r' -WhatIf }
             'Add-LegalHoldRecording'   = { Add-LegalHoldRecording -HoldId $hold.HoldId -RecordingId $rec.RecordingId -WhatIf }
             'Remove-LegalHold'         = { Remove-LegalHold -HoldId $hold.HoldId -Reason 'r' -WhatIf }
+            'Export-LegalHold'         = { Export-LegalHold -HoldId $hold.HoldId -Destination (Join-Path $TestDrive 'whatif-hold') -RemoveFromStore -WhatIf }
+            'New-InvestigationRequest' = { New-InvestigationRequest -Subject 'UNI\x' -Basis PolicyBreach -Justification 'j' -FormReference 'F' -WhatIf }
+            'Approve-InvestigationRequest' = { Approve-InvestigationRequest -InvestigationId $investigation.InvestigationId -WhatIf }
+            'Deny-InvestigationRequest' = { Deny-InvestigationRequest -InvestigationId $investigation.InvestigationId -Reason 'r' -WhatIf }
+            'New-SubjectAccessRequest' = { New-SubjectAccessRequest -Reference 'S' -SubjectName 'n' -PhoneNumber '07700 900123' -ReceivedOn ([datetime]::Today) -WhatIf }
+            'Export-SubjectAccessRequest' = { Export-SubjectAccessRequest -RequestId $sar.RequestId -Destination (Join-Path $TestDrive 'whatif-sar') -WhatIf }
         }
     }
 
@@ -201,6 +209,10 @@ Describe 'WhatIf changes nothing' {
         (Get-Recording -RecordingId $rec.RecordingId).OnHold | Should -BeFalse
         (Get-LegalHold -HoldId $hold.HoldId).Status | Should -Be 'Active'
         Get-AccessLog | Should -BeNullOrEmpty
+        Test-Path (Join-Path $TestDrive 'whatif-hold') | Should -BeFalse
+        Test-Path (Join-Path $TestDrive 'whatif-sar') | Should -BeFalse
+        (Get-InvestigationRequest -InvestigationId $investigation.InvestigationId).Status | Should -Be 'Pending'
+        (Get-SubjectAccessRequest -RequestId $sar.RequestId).Status | Should -Be 'Open'
     }
 
     It 'for New-RecordingStore and Stop-RecordingRequest' {
