@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     A guided run of CallRecordingAdmin on a new embedded store: service areas, extensions, roles,
-    recording requests through their clause 2.2 checks, and the audit chain.
+    recording requests through their clause 2.2 checks, encrypted recordings, nominated access, legal
+    holds and extraction, a subject access request, the retention purge, and the audit chain.
 .PARAMETER StorePath
     Where to create the demo store; it must be empty or not exist.
 .PARAMETER ModulePath
@@ -77,8 +78,8 @@ $campaign = New-RecordingRequest -ServiceArea 'IT Service Desk' -BusinessReason 
 Get-RecordingRequest | Show
 
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\ns-manager'
-Approve-RecordingRequest -RequestId $plain.RequestId -Comment 'Approved at UC board' | Out-Null
-Write-Host "Approved $($plain.RequestId) for Student Enquiries."
+Approve-RecordingRequest -RequestId $plain.RequestId -EffectiveFrom '2024-02-06' -Comment 'Recording since 2024 under paper approval NS/2024/03' | Out-Null
+Write-Host "Approved $($plain.RequestId) for Student Enquiries, bringing in its paper approval of 6 February 2024 (-EffectiveFrom)."
 Approve-RecordingRequest -RequestId $fundraising.RequestId -ErrorAction SilentlyContinue -ErrorVariable refusedApproval
 Write-Host "Refused: [$($refusedApproval[0].FullyQualifiedErrorId.Split(',')[0])] $($refusedApproval[0].Exception.Message)" -ForegroundColor Yellow
 
@@ -90,8 +91,8 @@ Add-RequestConsultation -RequestId $fundraising.RequestId -Team PciDssTeam -Outc
 Write-Host 'Security and PCI DSS consultations recorded.'
 
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\ns-manager'
-Approve-RecordingRequest -RequestId $fundraising.RequestId -Comment 'Mitigations in place' | Out-Null
-Approve-RecordingRequest -RequestId $campaign.RequestId | Out-Null
+Approve-RecordingRequest -RequestId $fundraising.RequestId -EffectiveFrom ([datetime]::UtcNow.AddMonths(-8)) -Comment 'Mitigations in place; paper approval FR/2026/01' | Out-Null
+Approve-RecordingRequest -RequestId $campaign.RequestId -EffectiveFrom ([datetime]::UtcNow.AddMonths(-6)) -Comment 'Campaign running since May' | Out-Null
 Write-Host 'Fundraising approved now that both consultations support it; the time-limited IT Service Desk request approved too.'
 Get-RecordingRequest | Show
 Write-Host 'Authorisations ending within 30 days (what a reminder runbook looks for):'
@@ -102,11 +103,97 @@ Step 'Service areas are now authorised by their requests'
 Connect-RecordingStore -Path $store.Path -Identity $admin
 Get-ServiceArea | Show
 
+Step 'Recordings: synthetic WAV calls from a recorder export, imported encrypted (clause 2.5)'
+function New-DemoWav([string] $Path, [double] $Seconds, [int] $Hz) {
+    $rate = 8000; $samples = [int]($rate * $Seconds)
+    $ms = [System.IO.MemoryStream]::new(); $w = [System.IO.BinaryWriter]::new($ms)
+    $w.Write([Text.Encoding]::ASCII.GetBytes('RIFF')); $w.Write([int](36 + $samples * 2)); $w.Write([Text.Encoding]::ASCII.GetBytes('WAVEfmt '))
+    $w.Write([int]16); $w.Write([int16]1); $w.Write([int16]1); $w.Write([int]$rate); $w.Write([int]($rate * 2)); $w.Write([int16]2); $w.Write([int16]16)
+    $w.Write([Text.Encoding]::ASCII.GetBytes('data')); $w.Write([int]($samples * 2))
+    $step = 2 * [math]::PI * $Hz / $rate
+    for ($i = 0; $i -lt $samples; $i++) { $w.Write([int16](6000 * [math]::Sin($step * $i))) }
+    $w.Flush(); [IO.File]::WriteAllBytes($Path, $ms.ToArray())
+}
+$exportFolder = Join-Path $store.Path 'recorder-export'
+New-Item -ItemType Directory (Join-Path $exportFolder 'audio') -Force | Out-Null
+$callers = '07700 900123', '+44 7700 900456', '447700900789', '0151 794 2000', '07700 900321'
+$lines = @(
+    @{ Ext = '4100'; Agents = 'UNI\adviser1', 'UNI\adviser2' }
+    @{ Ext = '5200'; Agents = 'UNI\caller1' }
+    @{ Ext = '4521'; Agents = 'UNI\analyst1', 'UNI\analyst2' }
+)
+$now = [datetime]::UtcNow
+$rows = foreach ($n in 1..36) {
+    $line = $lines[$n % 3]
+    # Calls spread over the last 160 days, so some are already past a 90-day or 6-month retention.
+    $start = $now.AddDays(-($n * 4.4)).AddMinutes($n * 17)
+    $file = "audio/call-$n.wav"
+    New-DemoWav (Join-Path $exportFolder $file) (1 + ($n % 4) * 0.5) (300 + 20 * $n)
+    [pscustomobject]@{ CallId = "UC-$((1000 + $n))"; Extension = $line.Ext; StartTime = $start.ToString('o'); DurationSeconds = ''; Direction = ('Inbound', 'Outbound')[$n % 2]
+        RemoteNumber = $callers[$n % $callers.Count]; Agent = $line.Agents[$n % $line.Agents.Count]; Path = $file }
+}
+New-DemoWav (Join-Path $exportFolder 'audio/stray.wav') 1 500
+$rows = @($rows) + [pscustomobject]@{ CallId = 'UC-2001'; Extension = '4522'; StartTime = $now.AddDays(-1).ToString('o'); DurationSeconds = ''; Direction = 'Inbound'; RemoteNumber = '07700 900999'; Agent = 'UNI\analyst1'; Path = 'audio/stray.wav' }
+$manifest = Join-Path $exportFolder 'manifest.csv'
+$rows | Export-Csv $manifest -NoTypeInformation
+$imported = Import-Recording -ManifestPath $manifest -ErrorAction SilentlyContinue -ErrorVariable importRefusals
+Write-Host "Imported $(@($imported).Count) of $($rows.Count) calls."
+foreach ($e in $importRefusals) { Write-Host "Refused: [$($e.FullyQualifiedErrorId.Split(',')[0])] $($e.Exception.Message)" -ForegroundColor Yellow }
+Get-Recording -First 8 | Show
+Write-Host "Calls from 07700 900123, however the recorder wrote the number:"
+Get-Recording -RemoteNumber '+44 7700 900123' | Select-Object CallId, RemoteNumber, StartTime | Show
+
+Step 'Nominated access (clause 3.1): grants, a purpose-bound download, a refusal, a playback record'
+Grant-RecordingAccess -Principal 'UNI\sup-students' -ServiceArea 'Student Enquiries' -Right Play, Download -Reason 'Area supervisor' | Out-Null
+Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'Student Enquiries' -Right Play -Reason 'Adviser coach' | Out-Null
+Get-RecordingAccess | Show
+$complaint = Get-Recording -ServiceArea 'Student Enquiries' -First 1
+Connect-RecordingStore -Path $store.Path -Identity 'UNI\sup-students'
+New-Item -ItemType Directory (Join-Path $store.Path 'complaint-C4471') | Out-Null
+$saved = Save-Recording -RecordingId $complaint.RecordingId -Destination (Join-Path $store.Path 'complaint-C4471') -Purpose DisputeOrComplaint -Reason 'Complaint C-4471'
+Write-Host "Saved $($saved.FullName) for complaint C-4471 (hash verified against import)."
+Register-RecordingPlayback -RecordingId $complaint.RecordingId -Principal 'UNI\coach' -Purpose Training -Reason 'Coaching session' | Out-Null
+Connect-RecordingStore -Path $store.Path -Identity 'UNI\adviser1'
+Save-Recording -RecordingId $complaint.RecordingId -Destination (Join-Path $store.Path 'nosy.wav') -Purpose Training -Reason 'curious' -ErrorAction SilentlyContinue -ErrorVariable refusedAccess
+Write-Host "Refused: [$($refusedAccess[0].FullyQualifiedErrorId.Split(',')[0])] $($refusedAccess[0].Exception.Message)" -ForegroundColor Yellow
+Connect-RecordingStore -Path $store.Path -Identity 'UNI\auditor'
+Get-AccessLog | Show
+
+Step 'A legal hold, its extraction to a case folder, an investigation and a subject access request (2.5, 3.2, 4.0)'
+Connect-RecordingStore -Path $store.Path -Identity $admin
+$abusive = Get-Recording -Agent 'UNI\analyst1' | Select-Object -First 2
+$hold = New-LegalHold -CaseReference 'HR-2026-077' -Kind Disciplinary -Reason 'Abusive caller; staff protection case' -RetainUntil ([datetime]::UtcNow.AddYears(6))
+$abusive | Add-LegalHoldRecording -HoldId $hold.HoldId | Out-Null
+Get-LegalHold | Show
+$caseFolder = Join-Path $store.Path 'case-HR-2026-077'
+Export-LegalHold -HoldId $hold.HoldId -Destination $caseFolder -RemoveFromStore | Format-List | Out-String | Write-Host
+Test-LegalHoldExport -Path $caseFolder | Show
+$stillHeld = Get-Recording -Agent 'UNI\analyst2' -Expired | Select-Object -First 1
+if ($stillHeld) {
+    $keep = New-LegalHold -CaseReference 'LEGAL-12' -Kind Legal -Reason 'Pending legal claim'
+    $stillHeld | Add-LegalHoldRecording -HoldId $keep.HoldId | Out-Null
+    Write-Host "Recording $($stillHeld.RecordingId) is past its retention but now on hold LEGAL-12."
+}
+New-InvestigationRequest -Subject 'UNI\analyst2' -Basis FacilityMonitoring -Justification 'Check the recorder works' -FormReference 'IAR-0' -ErrorAction SilentlyContinue -ErrorVariable notInvestigation
+Write-Host "Refused: [$($notInvestigation[0].FullyQualifiedErrorId.Split(',')[0])] $($notInvestigation[0].Exception.Message)" -ForegroundColor Yellow
+$sar = New-SubjectAccessRequest -Reference 'SAR-2026-114' -SubjectName 'Alex Example' -PhoneNumber '07700 900123' -ReceivedOn ([datetime]::Today.AddDays(-3))
+Connect-RecordingStore -Path $store.Path -Identity 'UNI\dpo'
+$answered = Export-SubjectAccessRequest -RequestId $sar.RequestId -Destination (Join-Path $store.Path 'sar-SAR-2026-114')
+Write-Host "Subject access request SAR-2026-114: due $($sar.DueOn.ToString('yyyy-MM-dd')), $($answered.RecordingsExported) recordings exported; index:"
+Import-Csv (Join-Path $answered.ExportedTo 'index.csv') | Select-Object CallId, StartTime, Status | Show
+
+Step 'Retention purge (clause 2.5): a forecast a year ahead, then the real run; the held recording survives'
+Connect-RecordingStore -Path $store.Path -Identity $admin
+Invoke-RetentionPurge -AsOf ([datetime]::UtcNow.AddYears(1)) | Show
+Invoke-RetentionPurge | Show
+Get-Recording | Group-Object ServiceArea | Select-Object Name, Count | Show
+if ($stillHeld) { Write-Host "Held recording $($stillHeld.RecordingId) is still there: $((Get-Recording -RecordingId $stillHeld.RecordingId).State), OnHold=$((Get-Recording -RecordingId $stillHeld.RecordingId).OnHold)" }
+
 Step 'The audit chain'
 Get-AuditEvent | Select-Object -Last 6 | Show
 $checkpoint = Export-AuditCheckpoint -Path (Join-Path $store.Path 'audit-checkpoint.json')
 Test-AuditChain -Checkpoint $checkpoint.Path | Show
-Test-RecordingStore | Show
+Test-RecordingStore -Deep | Show
 
 Write-Host "The demo store is at $($store.Path)" -ForegroundColor Green
 Write-Host "Explore it with: Import-Module '$ModulePath'; Connect-RecordingStore '$($store.Path)' -Identity '$admin'" -ForegroundColor Green
