@@ -65,18 +65,33 @@ namespace CallRecordingAdmin.Engine.Audit
             return JsonSerializer.Serialize(sorted);
         }
 
+        /// <summary>The last event written in a transaction, so that the next append need not read it back.</summary>
+        internal sealed class Head
+        {
+            public long Sequence;
+            public string Hash;
+        }
+
         internal static AuditEvent Append(SqliteConnection c, SqliteTransaction tx, string storeId, DateTimeOffset now,
-            string principal, string action, string targetType, string target, IDictionary<string, object> details)
+            string principal, string action, string targetType, string target, IDictionary<string, object> details, Head head = null)
         {
             long prevSeq = 0;
             string prevHash = Genesis(storeId);
-            using (var cmd = PolicyDb.Command(c, tx, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
-            using (var r = cmd.ExecuteReader())
+            if (head != null && head.Hash != null)
             {
-                if (r.Read())
+                prevSeq = head.Sequence;
+                prevHash = head.Hash;
+            }
+            else
+            {
+                using (var cmd = PolicyDb.Command(c, tx, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
+                using (var r = cmd.ExecuteReader())
                 {
-                    prevSeq = r.GetInt64(0);
-                    prevHash = r.GetString(1);
+                    if (r.Read())
+                    {
+                        prevSeq = r.GetInt64(0);
+                        prevHash = r.GetString(1);
+                    }
                 }
             }
             var e = new AuditEvent
@@ -97,6 +112,11 @@ namespace CallRecordingAdmin.Engine.Audit
                 "INSERT INTO audit_event(seq, occurred_at, principal, action, target_type, target, details, prev_hash, hash) VALUES ($s, $o, $p, $a, $tt, $t, $d, $ph, $h)",
                 ("$s", e.Sequence), ("$o", occurredAt), ("$p", e.Principal), ("$a", e.Action), ("$tt", e.TargetType),
                 ("$t", e.Target), ("$d", e.Details), ("$ph", e.PreviousHash), ("$h", e.Hash));
+            if (head != null)
+            {
+                head.Sequence = e.Sequence;
+                head.Hash = e.Hash;
+            }
             return e;
         }
 

@@ -62,6 +62,15 @@ namespace CallRecordingAdmin.Engine.Recordings
         public bool AlreadyImported { get; set; }
     }
 
+    /// <summary>What importing one call of a batch did: the recording, or why it was refused.</summary>
+    public sealed class ImportOutcome
+    {
+        public RecordingImport Item { get; set; }
+        public Recording Recording { get; set; }
+        public bool AlreadyImported { get; set; }
+        public PolicyException Error { get; set; }
+    }
+
     /// <summary>Filters for Get-Recording; all optional, combined with AND.</summary>
     public sealed class RecordingQuery
     {

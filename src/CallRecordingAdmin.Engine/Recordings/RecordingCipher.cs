@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
@@ -63,16 +64,22 @@ namespace CallRecordingAdmin.Engine.Recordings
             Put(BitConverter.GetBytes(header.Length), 4);
             Put(header, header.Length);
 
+            // The two chunk buffers come from the shared pool: a fresh 2 MiB per recording dominated the cost of small ones.
+            var current = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            var next = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            var used = 0;
+            try
+            {
             using (var sha = SHA256.Create())
             {
-                var current = new byte[ChunkSize];
-                var next = new byte[ChunkSize];
-                var currentLength = ReadFull(source, current);
+                var currentLength = ReadFull(source, current, ChunkSize);
+                used = currentLength;
                 long total = 0;
                 uint index = 0;
                 while (true)
                 {
-                    var nextLength = currentLength == ChunkSize ? ReadFull(source, next) : 0;
+                    var nextLength = currentLength == ChunkSize ? ReadFull(source, next, ChunkSize) : 0;
+                    used = Math.Max(used, nextLength);
                     var final = nextLength == 0;
                     sha.TransformBlock(current, 0, currentLength, null, 0);
                     total += currentLength;
@@ -87,6 +94,15 @@ namespace CallRecordingAdmin.Engine.Recordings
                 sha.TransformFinalBlock(new byte[0], 0, 0);
                 Array.Clear(dataKey, 0, dataKey.Length);
                 return new Sealed { Sha256 = Hex(sha.Hash), Length = total, StoredLength = stored };
+            }
+            }
+            finally
+            {
+                // Plaintext must not linger in the pool: clear what was used, then return.
+                Array.Clear(current, 0, used);
+                Array.Clear(next, 0, used);
+                ArrayPool<byte>.Shared.Return(current);
+                ArrayPool<byte>.Shared.Return(next);
             }
         }
 
@@ -121,7 +137,10 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     long total = 0;
                     uint index = 0;
-                    var buffer = new byte[ChunkSize + TagBytes];
+                    var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + TagBytes);
+                    var used = 0;
+                    try
+                    {
                     var sawFinal = false;
                     while (true)
                     {
@@ -129,7 +148,8 @@ namespace CallRecordingAdmin.Engine.Recordings
                         if (got == 0) break;
                         if (got != 4 || sawFinal) throw Integrity(recordingId, "it has data after its last chunk");
                         var chunkLength = BitConverter.ToInt32(lengthBytes, 0);
-                        if (chunkLength < TagBytes || chunkLength > buffer.Length) throw Integrity(recordingId, "chunk " + index + " is damaged");
+                        if (chunkLength < TagBytes || chunkLength > ChunkSize + TagBytes) throw Integrity(recordingId, "chunk " + index + " is damaged");
+                        used = Math.Max(used, chunkLength);
                         if (ReadFull(stored, buffer, chunkLength) != chunkLength) throw Integrity(recordingId, "chunk " + index + " is cut off");
                         var final = stored.Position == stored.Length;
                         var plain = Gcm(false, dataKey, ChunkNonce(noncePrefix, index), ChunkAad(recordingId, index, final), buffer, 0, chunkLength);
@@ -140,6 +160,12 @@ namespace CallRecordingAdmin.Engine.Recordings
                         index++;
                     }
                     if (!sawFinal) throw Integrity(recordingId, "its last chunk is missing");
+                    }
+                    finally
+                    {
+                        Array.Clear(buffer, 0, used);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
                     sha.TransformFinalBlock(new byte[0], 0, 0);
                     if (expectedSha256 != null && !string.Equals(Hex(sha.Hash), expectedSha256, StringComparison.OrdinalIgnoreCase))
                     {

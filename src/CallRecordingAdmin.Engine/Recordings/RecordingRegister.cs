@@ -38,113 +38,201 @@ namespace CallRecordingAdmin.Engine.Recordings
 
         internal string FullPath(string relative) => Path.Combine(_store.Path, RecordingStore.RecordingsFolderName, relative.Replace('/', Path.DirectorySeparatorChar));
 
-        /// <summary>Imports one call. Refusals are per call, so a batch goes on past them.</summary>
+        /// <summary>How many recordings share one commit: each stays atomic on its own (".partial", row, rename).</summary>
+        public const int ImportBatchSize = 250;
+
+        /// <summary>Imports one call; a refusal is thrown.</summary>
         public ImportResult Import(RecordingImport item)
         {
-            var callId = Text.Required(item.CallId, "CallIdRequired", "every recording needs the recorder's CallId.");
-            var extension = ExtensionRegister.NormaliseNumber(item.Extension, "Extension");
-            if (string.IsNullOrEmpty(item.Path) || !File.Exists(item.Path))
+            var outcome = ImportBatch(new[] { item }).Single();
+            if (outcome.Error != null) throw outcome.Error;
+            return new ImportResult { Recording = outcome.Recording, AlreadyImported = outcome.AlreadyImported };
+        }
+
+        /// <summary>
+        /// Imports calls in batches that share a commit, yielding one outcome per call as each batch lands.
+        /// Refusals are per call (in the outcome), so the rest goes on; only a missing role or key stops it all.
+        /// </summary>
+        public IEnumerable<ImportOutcome> ImportMany(IEnumerable<RecordingImport> items)
+        {
+            var batch = new List<RecordingImport>(ImportBatchSize);
+            foreach (var item in items)
             {
-                throw new PolicyException("RecordingFileNotFound", FailureKind.ObjectNotFound, "The audio file '" + item.Path + "' of call " + callId + " does not exist.", item.Path);
+                batch.Add(item);
+                if (batch.Count < ImportBatchSize) continue;
+                foreach (var o in ImportBatch(batch)) yield return o;
+                batch.Clear();
             }
-            var start = item.StartTime.ToUniversalTime();
-            // Checks that need no content first, so a refused call costs no encryption.
-            var target = _store.Db.Read(c =>
+            if (batch.Count > 0)
             {
-                using (var tx = c.BeginTransaction(deferred: true))
-                {
-                    if (!RoleRegister.Holds(c, tx, _store.Identity, RecordingRole.Administrator, null))
-                    {
-                        return null;
-                    }
-                    return Authorisation(c, tx, extension, start, callId);
-                }
-            });
-            if (target == null)
+                foreach (var o in ImportBatch(batch)) yield return o;
+            }
+        }
+
+        private sealed class Prepared
+        {
+            public ImportOutcome Outcome;
+            public string CallId, Extension, Id, Partial, Format;
+            public DateTimeOffset Start;
+            public WavInfo Wav;
+            public RecordingCipher.Sealed Sealed;
+        }
+
+        private List<ImportOutcome> ImportBatch(IReadOnlyList<RecordingImport> items)
+        {
+            var admin = _store.Db.Read(c => RoleRegister.Holds(c, null, _store.Identity, RecordingRole.Administrator, null));
+            if (!admin)
             {
                 _store.Change("import recordings", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
             }
             var key = _store.ReadMasterKey();
-            var id = Ids.New("rec");
-            var relative = RelativeFile(id);
-            var final = FullPath(relative);
-            var partial = final + PartialSuffix;
-            Directory.CreateDirectory(Path.GetDirectoryName(final));
-            var wav = WavInfo.Read(item.Path);
-            var format = wav?.Format ?? Path.GetExtension(item.Path).TrimStart('.').ToUpperInvariant();
-            RecordingCipher.Sealed sealedFile;
-            try
-            {
-                using (var source = new FileStream(item.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-                using (var destination = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                {
-                    sealedFile = RecordingCipher.Encrypt(source, destination, id, key, _store.KeyFingerprint);
-                    destination.Flush(true);
-                }
-            }
-            catch
-            {
-                TryDelete(partial);
-                throw;
-            }
+            var prepared = items.Select(i => new Prepared { Outcome = new ImportOutcome { Item = i } }).ToList();
 
-            ImportResult result;
-            try
+            // Checks that need no content first, in one read, so a refused call costs no encryption.
+            _store.Db.Read(c =>
             {
-                result = Commit(item, callId, extension, start, id, relative, format, wav, sealedFile);
-            }
-            catch
-            {
-                TryDelete(partial);
-                throw;
-            }
-            if (result.AlreadyImported)
-            {
-                TryDelete(partial);
-            }
-            else
-            {
-                File.Move(partial, final);
-            }
-            return result;
-        }
-
-        private ImportResult Commit(RecordingImport item, string callId, string extension, DateTimeOffset start, string id, string relative, string format, WavInfo wav, RecordingCipher.Sealed sealedFile) =>
-            _store.Change("import recordings", ctx =>
-            {
-                ctx.Require(RecordingRole.Administrator, "import recordings");
-                using (var cmd = ctx.Command(Select + " WHERE r.call_id = $c", ("$c", callId)))
-                using (var r = cmd.ExecuteReader())
+                using (var tx = c.BeginTransaction(deferred: true))
                 {
-                    if (r.Read())
+                    foreach (var p in prepared)
                     {
-                        var existing = Map(r);
-                        if (string.Equals(existing.Sha256, sealedFile.Sha256, StringComparison.OrdinalIgnoreCase))
+                        try
                         {
-                            return new ImportResult { Recording = existing, AlreadyImported = true };
+                            var item = p.Outcome.Item;
+                            p.CallId = Text.Required(item.CallId, "CallIdRequired", "every recording needs the recorder's CallId.");
+                            p.Extension = ExtensionRegister.NormaliseNumber(item.Extension, "Extension");
+                            if (string.IsNullOrEmpty(item.Path) || !File.Exists(item.Path))
+                            {
+                                throw new PolicyException("RecordingFileNotFound", FailureKind.ObjectNotFound, "The audio file '" + item.Path + "' of call " + p.CallId + " does not exist.", item.Path);
+                            }
+                            p.Start = item.StartTime.ToUniversalTime();
+                            Authorisation(c, tx, p.Extension, p.Start, p.CallId);
                         }
-                        throw new PolicyException("DuplicateCallId", FailureKind.ResourceExists,
-                            "call " + callId + " is already in the store as " + existing.RecordingId + " with different content (SHA-256 " + existing.Sha256 +
-                            "); the new file was not imported. Investigate the recorder's export before importing it again.", callId);
+                        catch (PolicyException e)
+                        {
+                            p.Outcome.Error = e;
+                        }
                     }
                 }
-                var auth = Authorisation(ctx.Connection, ctx.Transaction, extension, start, callId);
-                var raw = Text.Optional(item.RemoteNumber);
-                var expires = auth.Retention.ExpiryOf(start);
-                ctx.Execute(@"INSERT INTO recording(id, call_id, service_area_id, request_id, extension, start_time, duration_seconds, direction, remote_number, remote_number_raw,
-                                agent, format, size_bytes, stored_bytes, sha256, file, state, expires_at, imported_at, imported_by)
-                              VALUES ($id, $call, $area, $req, $ext, $start, $dur, $dir, $rn, $raw, $agent, $fmt, $size, $stored, $sha, $file, 'Active', $exp, $t, $p)",
-                    ("$id", id), ("$call", callId), ("$area", auth.AreaId), ("$req", auth.RequestId), ("$ext", extension), ("$start", Timestamp.ToText(start)),
-                    ("$dur", item.DurationSeconds ?? wav?.DurationSeconds), ("$dir", item.Direction.ToString()), ("$rn", RemoteNumber.Normalise(raw)), ("$raw", raw),
-                    ("$agent", Text.Optional(item.Agent)), ("$fmt", format), ("$size", sealedFile.Length), ("$stored", sealedFile.StoredLength),
-                    ("$sha", sealedFile.Sha256), ("$file", relative), ("$exp", Timestamp.ToText(expires)), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
-                ctx.Audit("ImportRecording", "Recording", id, new Dictionary<string, object>
-                {
-                    ["callId"] = callId, ["serviceArea"] = auth.AreaName, ["extension"] = extension, ["startTime"] = start,
-                    ["sha256"] = sealedFile.Sha256, ["sizeBytes"] = sealedFile.Length, ["expiresAt"] = expires, ["authorisedBy"] = auth.RequestId,
-                });
-                return new ImportResult { Recording = Load(ctx, id) };
+                return 0;
             });
+
+            foreach (var p in prepared.Where(x => x.Outcome.Error == null))
+            {
+                p.Id = Ids.New("rec");
+                var final = FullPath(RelativeFile(p.Id));
+                p.Partial = final + PartialSuffix;
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(final));
+                    p.Wav = WavInfo.Read(p.Outcome.Item.Path);
+                    p.Format = p.Wav?.Format ?? Path.GetExtension(p.Outcome.Item.Path).TrimStart('.').ToUpperInvariant();
+                    using (var source = new FileStream(p.Outcome.Item.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                    using (var destination = new FileStream(p.Partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                    {
+                        p.Sealed = RecordingCipher.Encrypt(source, destination, p.Id, key, _store.KeyFingerprint);
+                        destination.Flush(true);
+                    }
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    TryDelete(p.Partial);
+                    p.Outcome.Error = new PolicyException("RecordingFileUnreadable", FailureKind.ReadError,
+                        "The audio file '" + p.Outcome.Item.Path + "' of call " + p.CallId + " could not be read: " + e.Message, p.Outcome.Item.Path, null, e);
+                }
+            }
+
+            var ready = prepared.Where(x => x.Outcome.Error == null).ToList();
+            if (ready.Count > 0)
+            {
+                try
+                {
+                    _store.Change("import recordings", ctx =>
+                    {
+                        ctx.Require(RecordingRole.Administrator, "import recordings");
+                        foreach (var p in ready)
+                        {
+                            try
+                            {
+                                Commit(ctx, p);
+                            }
+                            catch (PolicyException e)
+                            {
+                                p.Outcome.Error = e;
+                            }
+                        }
+                        return 0;
+                    });
+                }
+                catch
+                {
+                    foreach (var p in ready) TryDelete(p.Partial);
+                    throw;
+                }
+            }
+            foreach (var p in ready)
+            {
+                if (p.Outcome.Recording != null && !p.Outcome.AlreadyImported)
+                {
+                    File.Move(p.Partial, p.Partial.Substring(0, p.Partial.Length - PartialSuffix.Length));
+                }
+                else
+                {
+                    TryDelete(p.Partial);
+                }
+            }
+            return prepared.Select(p => p.Outcome).ToList();
+        }
+
+        private static void Commit(ChangeContext ctx, Prepared p)
+        {
+            string existingId = null, existingSha = null;
+            using (var cmd = ctx.Command("SELECT id, sha256 FROM recording WHERE call_id = $c", ("$c", p.CallId)))
+            using (var r = cmd.ExecuteReader())
+            {
+                if (r.Read())
+                {
+                    existingId = r.GetString(0);
+                    existingSha = r.GetString(1);
+                }
+            }
+            if (existingId != null)
+            {
+                if (string.Equals(existingSha, p.Sealed.Sha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    p.Outcome.Recording = Load(ctx, existingId);
+                    p.Outcome.AlreadyImported = true;
+                    return;
+                }
+                throw new PolicyException("DuplicateCallId", FailureKind.ResourceExists,
+                    "call " + p.CallId + " is already in the store as " + existingId + " with different content (SHA-256 " + existingSha +
+                    "); the new file was not imported. Investigate the recorder's export before importing it again.", p.CallId);
+            }
+            var auth = Authorisation(ctx.Connection, ctx.Transaction, p.Extension, p.Start, p.CallId);
+            var item = p.Outcome.Item;
+            var raw = Text.Optional(item.RemoteNumber);
+            var expires = auth.Retention.ExpiryOf(p.Start);
+            ctx.Execute(@"INSERT INTO recording(id, call_id, service_area_id, request_id, extension, start_time, duration_seconds, direction, remote_number, remote_number_raw,
+                            agent, format, size_bytes, stored_bytes, sha256, file, state, expires_at, imported_at, imported_by)
+                          VALUES ($id, $call, $area, $req, $ext, $start, $dur, $dir, $rn, $raw, $agent, $fmt, $size, $stored, $sha, $file, 'Active', $exp, $t, $p)",
+                ("$id", p.Id), ("$call", p.CallId), ("$area", auth.AreaId), ("$req", auth.RequestId), ("$ext", p.Extension), ("$start", Timestamp.ToText(p.Start)),
+                ("$dur", item.DurationSeconds ?? p.Wav?.DurationSeconds), ("$dir", item.Direction.ToString()), ("$rn", RemoteNumber.Normalise(raw)), ("$raw", raw),
+                ("$agent", Text.Optional(item.Agent)), ("$fmt", p.Format), ("$size", p.Sealed.Length), ("$stored", p.Sealed.StoredLength),
+                ("$sha", p.Sealed.Sha256), ("$file", RelativeFile(p.Id)), ("$exp", Timestamp.ToText(expires)), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
+            ctx.Audit("ImportRecording", "Recording", p.Id, new Dictionary<string, object>
+            {
+                ["callId"] = p.CallId, ["serviceArea"] = auth.AreaName, ["extension"] = p.Extension, ["startTime"] = p.Start,
+                ["sha256"] = p.Sealed.Sha256, ["sizeBytes"] = p.Sealed.Length, ["expiresAt"] = expires, ["authorisedBy"] = auth.RequestId,
+            });
+            // The new row as it was written, without reading it back.
+            p.Outcome.Recording = new Recording
+            {
+                RecordingId = p.Id, CallId = p.CallId, ServiceArea = auth.AreaName, Extension = p.Extension, StartTime = Timestamp.Parse(Timestamp.ToText(p.Start)),
+                DurationSeconds = item.DurationSeconds ?? p.Wav?.DurationSeconds, Direction = item.Direction, RemoteNumber = RemoteNumber.Normalise(raw), Agent = Text.Optional(item.Agent),
+                Format = p.Format, SizeBytes = p.Sealed.Length, Sha256 = p.Sealed.Sha256, State = RecordingState.Active, ExpiresAt = Timestamp.Parse(Timestamp.ToText(expires)),
+                OnHold = false, AuthorisingRequestId = auth.RequestId, ImportedAt = Timestamp.Parse(Timestamp.ToText(ctx.Now)), ImportedBy = ctx.Principal,
+                StoredBytesValue = p.Sealed.StoredLength,
+            };
+        }
 
         private sealed class CallAuthorisation
         {

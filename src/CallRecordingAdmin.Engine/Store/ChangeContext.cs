@@ -37,8 +37,11 @@ namespace CallRecordingAdmin.Engine.Store
         internal SqliteCommand Command(string sql, params (string Name, object Value)[] parameters) =>
             PolicyDb.Command(Connection, Transaction, sql, parameters);
 
+        private readonly AuditChain.Head _head = new AuditChain.Head();
+
+        /// <summary>Appends one audit event in this change's transaction (the chain's head is kept between appends, since the write lock is held).</summary>
         public AuditEvent Audit(string action, string targetType, string target, IDictionary<string, object> details = null) =>
-            AuditChain.Append(Connection, Transaction, Store.StoreId, Now, Principal, action, targetType, target, details);
+            AuditChain.Append(Connection, Transaction, Store.StoreId, Now, Principal, action, targetType, target, details, _head);
 
         /// <summary>Refuses the change unless the acting principal holds <paramref name="role"/> (for the area, where given).</summary>
         public void Require(RecordingRole role, string doing, string serviceAreaId = null, string serviceAreaName = null, string clause = null)

@@ -105,25 +105,35 @@ namespace CallRecordingAdmin.Commands
         private void ImportAll(IReadOnlyList<RecordingImport> items)
         {
             var progress = new ProgressRecord(1, "Importing recordings", "Starting");
-            for (var i = 0; i < items.Count; i++)
+            var wanted = items.Where(item => ShouldProcess(item.CallId, "Import recording from '" + item.Path + "'")).ToList();
+            var done = 0;
+            Try(null, () =>
             {
-                var item = items[i];
-                progress.StatusDescription = "Call " + item.CallId + " (" + (i + 1) + " of " + items.Count + ")";
-                progress.PercentComplete = (int)(100L * i / Math.Max(1, items.Count));
-                WriteProgress(progress);
-                if (!ShouldProcess(item.CallId, "Import recording from '" + item.Path + "'")) continue;
-                Try(item.CallId, () =>
+                foreach (var outcome in ActiveStore.Recordings.ImportMany(wanted))
                 {
-                    var result = ActiveStore.Recordings.Import(item);
-                    if (result.AlreadyImported)
+                    done++;
+                    if (done % 50 == 0 || done == wanted.Count)
                     {
-                        WriteWarning("Call " + item.CallId + " is already in the store as " + result.Recording.RecordingId + " with the same content; skipped.");
-                        return;
+                        progress.StatusDescription = done + " of " + wanted.Count + " calls";
+                        progress.PercentComplete = (int)(100L * done / Math.Max(1, wanted.Count));
+                        WriteProgress(progress);
                     }
-                    WriteVerbose("Imported call " + item.CallId + " as " + result.Recording.RecordingId + " in '" + result.Recording.ServiceArea + "', kept until " + result.Recording.ExpiresAt.ToString("u") + ".");
-                    WriteObject(result.Recording);
-                });
-            }
+                    var callId = outcome.Item.CallId;
+                    if (outcome.Error != null)
+                    {
+                        WriteError(ToErrorRecord(outcome.Error, callId));
+                    }
+                    else if (outcome.AlreadyImported)
+                    {
+                        WriteWarning("Call " + callId + " is already in the store as " + outcome.Recording.RecordingId + " with the same content; skipped.");
+                    }
+                    else
+                    {
+                        WriteVerbose("Imported call " + callId + " as " + outcome.Recording.RecordingId + " in '" + outcome.Recording.ServiceArea + "', kept until " + outcome.Recording.ExpiresAt.ToString("u") + ".");
+                        WriteObject(outcome.Recording);
+                    }
+                }
+            });
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
         }
