@@ -108,6 +108,8 @@ Describe 'Get-Recording' {
     It 'pages with -First and -Skip and filters by agent and time' {
         (Get-Recording -First 2).Count | Should -Be 2
         (Get-Recording -Skip 3).CallId | Should -Be 'n1'
+        $total = Get-Recording -First 1 -IncludeTotalCount | Select-Object -Last 1
+        [long]$total.psobject.BaseObject | Should -Be 4
         (Get-Recording -Agent 'UNI\agent0').CallId | Sort-Object | Should -Be @('n2', 'n4')
         (Get-Recording -After ([datetime]::UtcNow.AddDays(-2.5))).CallId | Sort-Object | Should -Be @('n1', 'n2')
     }

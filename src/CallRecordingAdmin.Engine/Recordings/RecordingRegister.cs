@@ -274,13 +274,36 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// <summary>Streams recordings matching <paramref name="q"/> that the acting principal may see.</summary>
         public IEnumerable<Recording> Get(RecordingQuery q)
         {
+            var filter = Filter(q);
+            if (filter == null) yield break;
+            var (where, args) = filter.Value;
+            var sql = Select + where + " ORDER BY r.start_time, r.id" +
+                      (q.First.HasValue || q.Skip > 0 ? " LIMIT " + (q.First ?? -1).ToString(CultureInfo.InvariantCulture) + " OFFSET " + q.Skip.ToString(CultureInfo.InvariantCulture) : "");
+            foreach (var rec in _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map))
+            {
+                yield return rec;
+            }
+        }
+
+        /// <summary>How many recordings match <paramref name="q"/> (paging ignored), for -IncludeTotalCount.</summary>
+        public long Count(RecordingQuery q)
+        {
+            var filter = Filter(q);
+            if (filter == null) return 0;
+            var (where, args) = filter.Value;
+            return _store.Db.Read(c => Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM recording r JOIN service_area sa ON sa.id = r.service_area_id" + where, args.ToArray())));
+        }
+
+        /// <summary>The WHERE clause of a query, limited to the areas the acting principal may see; null when they may see none.</summary>
+        private (string Where, List<(string, object)> Args)? Filter(RecordingQuery q)
+        {
             var now = _store.Clock.UtcNow;
             var where = new List<string>();
             var args = new List<(string, object)>();
             var visible = _store.Db.Read(c => VisibleAreas(c, _store.Identity, now));
             if (visible != null)
             {
-                if (visible.Count == 0) yield break;
+                if (visible.Count == 0) return null;
                 var names = new List<string>();
                 for (var i = 0; i < visible.Count; i++) { names.Add("$va" + i); args.Add(("$va" + i, visible[i])); }
                 where.Add("r.service_area_id IN (" + string.Join(", ", names) + ")");
@@ -309,12 +332,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             }
             if (q.State.HasValue) { where.Add("r.state = $state"); args.Add(("$state", q.State.Value.ToString())); }
             else if (!q.IncludeGone && string.IsNullOrEmpty(q.RecordingId)) where.Add("r.state IN ('Active', 'PendingDelete')");
-            var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY r.start_time, r.id" +
-                      (q.First.HasValue || q.Skip > 0 ? " LIMIT " + (q.First ?? -1).ToString(CultureInfo.InvariantCulture) + " OFFSET " + q.Skip.ToString(CultureInfo.InvariantCulture) : "");
-            foreach (var rec in _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map))
-            {
-                yield return rec;
-            }
+            return (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "", args);
         }
 
         /// <summary>Areas whose recordings the principal may list; null for all (Administrator, DPO, Auditor).</summary>

@@ -88,7 +88,7 @@ namespace CallRecordingAdmin.Engine.Roles
                     areaId = area.Id;
                     areaName = area.Name;
                 }
-                if (Holds(ctx.Connection, ctx.Transaction, principal, role, areaId) && (areaId != null || !IsAreaScoped(role)))
+                if (Holds(ctx.Connection, ctx.Transaction, principal, role, areaId))
                 {
                     throw new PolicyException("RoleAlreadyAssigned", FailureKind.ResourceExists,
                         "'" + principal + "' already holds the " + role + " role" + (areaId != null ? " in '" + areaName + "'" : "") + ".", principal);

@@ -208,7 +208,7 @@ namespace CallRecordingAdmin.Commands
                 }
                 if (PagingParameters.IncludeTotalCount)
                 {
-                    WriteObject(PagingParameters.NewTotalCount((ulong)(count + query.Skip), 1.0));
+                    WriteObject(PagingParameters.NewTotalCount((ulong)ActiveStore.Recordings.Count(query), 1.0));
                 }
                 if (count == 0 && !string.IsNullOrEmpty(RecordingId))
                 {
