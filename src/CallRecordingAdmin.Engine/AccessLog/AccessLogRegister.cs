@@ -7,8 +7,7 @@ using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
-using CsvHelper;
-using CsvHelper.Configuration;
+using SQLitePCL;
 using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.AccessLog
@@ -22,7 +21,6 @@ namespace CallRecordingAdmin.Engine.AccessLog
             "Sequence", "OccurredAt", "Principal", "Action", "Outcome", "RecordingId", "ServiceArea", "Purpose", "Reason", "Detail", "AuditSequence", "AuditHash",
         };
 
-        private static readonly char[] QuoteTriggers = { ',', '"', '\r', '\n' };
         private readonly RecordingStore _store;
 
         internal AccessLogRegister(RecordingStore store) { _store = store; }
@@ -52,6 +50,12 @@ namespace CallRecordingAdmin.Engine.AccessLog
 
         private IEnumerable<T> Rows<T>(AccessLogQuery q, Func<SqliteDataReader, T> map)
         {
+            var (sql, args) = Sql(q);
+            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, map);
+        }
+
+        private static (string Sql, List<(string Name, object Value)> Args) Sql(AccessLogQuery q)
+        {
             var where = new List<string>();
             var args = new List<(string, object)>();
             if (q.After.HasValue) { where.Add("occurred_at > $after"); args.Add(("$after", Timestamp.ToText(q.After.Value))); }
@@ -70,12 +74,12 @@ namespace CallRecordingAdmin.Engine.AccessLog
             if (q.Outcome.HasValue) { where.Add("outcome = $o"); args.Add(("$o", q.Outcome.Value.ToString())); }
             var sql = "SELECT id, occurred_at, principal, action, outcome, recording_id, service_area, purpose, reason, detail, audit_seq, audit_hash FROM access_log" +
                       (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id";
-            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, map);
+            return (sql, args);
         }
 
         /// <summary>
         /// Writes the log as RFC 4180 CSV in UTF-8 (with a byte-order mark, so Excel reads it as UTF-8),
-        /// streaming row by row. A cell that begins with = + - @ tab, CR or ' gets one ' in front, so a
+        /// streaming row by row from SQLite's own UTF-8 bytes (see <see cref="CsvBytesWriter"/>). A cell that begins with = + - @ tab, CR or ' gets one ' in front, so a
         /// spreadsheet shows it as text instead of running it; removing one leading ' recovers the value.
         /// The file is written under a temporary name and renamed when complete. Returns the row count.
         /// </summary>
@@ -89,36 +93,31 @@ namespace CallRecordingAdmin.Engine.AccessLog
             }
             var temp = full + ".partial";
             long count = 0;
-            var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-            {
-                NewLine = "\r\n",
-                InjectionOptions = InjectionOptions.Escape,
-                InjectionCharacters = new[] { '=', '+', '-', '@', '\t', '\r', '\'' },
-                InjectionEscapeCharacter = '\'',
-                // RFC 4180: quote any field with a comma, a quote or a line break of either kind (CsvHelper looks
-                // only for the configured NewLine, so a lone LF would otherwise split the row).
-                ShouldQuote = a => a.Field != null && (a.Field.IndexOfAny(QuoteTriggers) >= 0 || (a.Field.Length > 0 && (a.Field[0] == ' ' || a.Field[a.Field.Length - 1] == ' '))),
-            };
+            var (sql, args) = Sql(q);
             try
             {
+                using (var connection = _store.Db.Open())
                 using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-                using (var writer = new StreamWriter(stream, new UTF8Encoding(true), 1 << 16))
-                using (var csv = new CsvWriter(writer, config))
+                using (var csv = new CsvBytesWriter(stream, byteOrderMark: true))
                 {
-                    foreach (var c in Columns) csv.WriteField(c);
-                    csv.NextRecord();
-                    foreach (var _ in Rows(q, r =>
-                             {
-                                 csv.WriteField(r.GetInt64(0).ToString(CultureInfo.InvariantCulture));
-                                 for (var i = 1; i <= 9; i++) csv.WriteField(r.IsDBNull(i) ? "" : r.GetString(i));
-                                 csv.WriteField(r.GetInt64(10).ToString(CultureInfo.InvariantCulture));
-                                 csv.WriteField(r.GetString(11));
-                                 csv.NextRecord();
-                                 return 0;
-                             }))
+                    foreach (var c in Columns) csv.Field(c);
+                    csv.EndRow();
+                    Check(connection, raw.sqlite3_prepare_v2(connection.Handle, sql, out sqlite3_stmt statement));
+                    using (statement)
                     {
-                        count++;
-                        if (progress != null && count % 10000 == 0) progress(count);
+                        foreach (var (name, value) in args)
+                        {
+                            Check(connection, raw.sqlite3_bind_text(statement, raw.sqlite3_bind_parameter_index(statement, name), (string)value));
+                        }
+                        int rc;
+                        while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                        {
+                            for (var i = 0; i < Columns.Length; i++) csv.Field(raw.sqlite3_column_blob(statement, i));
+                            csv.EndRow();
+                            count++;
+                            if (progress != null && count % 10000 == 0) progress(count);
+                        }
+                        if (rc != raw.SQLITE_DONE) Check(connection, rc);
                     }
                 }
                 if (File.Exists(full)) File.Delete(full);
@@ -129,6 +128,14 @@ namespace CallRecordingAdmin.Engine.AccessLog
             {
                 if (File.Exists(temp)) File.Delete(temp);
                 throw;
+            }
+        }
+
+        private static void Check(SqliteConnection connection, int rc)
+        {
+            if (rc != raw.SQLITE_OK && rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
+            {
+                throw PolicyDb.Translate(new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc));
             }
         }
     }
