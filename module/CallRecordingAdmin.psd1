@@ -31,7 +31,7 @@
         PSData = @{
             Tags         = @('CallRecording', 'Telephony', 'GDPR', 'Retention', 'Audit', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First version: store, roles, service areas, recorded extensions, recording requests (clause 2.2), audit chain.'
+            ReleaseNotes = 'First version: store, roles, service areas and recorded extensions (2.1, 2.3, 2.4), recording requests (2.2), encrypted recordings and the retention purge (2.5), nominated access, reviews and the access log (3.1), legal holds and extraction, investigations (3.2), subject access requests, and the audit chain.'
         }
     }
 }

@@ -93,6 +93,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             {
                 using (var tx = c.BeginTransaction(deferred: true))
                 {
+                    var authorisations = Authorisations.Load(c, tx);
                     foreach (var p in prepared)
                     {
                         try
@@ -105,7 +106,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                                 throw new PolicyException("RecordingFileNotFound", FailureKind.ObjectNotFound, "The audio file '" + item.Path + "' of call " + p.CallId + " does not exist.", item.Path);
                             }
                             p.Start = item.StartTime.ToUniversalTime();
-                            Authorisation(c, tx, p.Extension, p.Start, p.CallId);
+                            authorisations.Check(p.Extension, p.Start, p.CallId);
                         }
                         catch (PolicyException e)
                         {
@@ -130,7 +131,6 @@ namespace CallRecordingAdmin.Engine.Recordings
                     using (var destination = new FileStream(p.Partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                     {
                         p.Sealed = RecordingCipher.Encrypt(source, destination, p.Id, key, _store.KeyFingerprint);
-                        destination.Flush(true);
                     }
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -146,14 +146,17 @@ namespace CallRecordingAdmin.Engine.Recordings
             {
                 try
                 {
+                    // The encrypted files are on disk before any row that points at them commits.
+                    DurableFiles.Flush(ready.Select(p => p.Partial).ToList());
                     _store.Change("import recordings", ctx =>
                     {
                         ctx.Require(RecordingRole.Administrator, "import recordings");
+                        var authorisations = Authorisations.Load(ctx.Connection, ctx.Transaction);
                         foreach (var p in ready)
                         {
                             try
                             {
-                                Commit(ctx, p);
+                                Commit(ctx, p, authorisations);
                             }
                             catch (PolicyException e)
                             {
@@ -183,7 +186,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             return prepared.Select(p => p.Outcome).ToList();
         }
 
-        private static void Commit(ChangeContext ctx, Prepared p)
+        private static void Commit(ChangeContext ctx, Prepared p, Authorisations authorisations)
         {
             string existingId = null, existingSha = null;
             using (var cmd = ctx.Command("SELECT id, sha256 FROM recording WHERE call_id = $c", ("$c", p.CallId)))
@@ -207,7 +210,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                     "call " + p.CallId + " is already in the store as " + existingId + " with different content (SHA-256 " + existingSha +
                     "); the new file was not imported. Investigate the recorder's export before importing it again.", p.CallId);
             }
-            var auth = Authorisation(ctx.Connection, ctx.Transaction, p.Extension, p.Start, p.CallId);
+            var auth = authorisations.Check(p.Extension, p.Start, p.CallId);
             var item = p.Outcome.Item;
             var raw = Text.Optional(item.RemoteNumber);
             var expires = auth.Retention.ExpiryOf(p.Start);
@@ -242,33 +245,67 @@ namespace CallRecordingAdmin.Engine.Recordings
             public RetentionPeriod Retention;
         }
 
-        /// <summary>Clauses 2.1 and 2.2: the call's extension must be recorded, and an approved request must cover its area at the call's time.</summary>
-        private static CallAuthorisation Authorisation(SqliteConnection c, SqliteTransaction tx, string extension, DateTimeOffset start, string callId)
+        /// <summary>
+        /// Clauses 2.1 and 2.2 for a batch of calls: the recorded extensions and the authorisation windows of
+        /// every area, read once in the batch's transaction and checked in memory for each call.
+        /// </summary>
+        private sealed class Authorisations
         {
-            var auth = new CallAuthorisation();
-            using (var cmd = PolicyDb.Command(c, tx, "SELECT sa.id, sa.name, sa.retention_value, sa.retention_unit FROM recorded_extension e JOIN service_area sa ON sa.id = e.service_area_id WHERE e.number = $n", ("$n", extension)))
-            using (var r = cmd.ExecuteReader())
+            private readonly Dictionary<string, (string AreaId, string AreaName, RetentionPeriod Retention)> _extensions = new Dictionary<string, (string, string, RetentionPeriod)>(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<(string Id, string From, string Until, string StoppedAt)>> _windows = new Dictionary<string, List<(string, string, string, string)>>(StringComparer.Ordinal);
+
+            public static Authorisations Load(SqliteConnection c, SqliteTransaction tx)
             {
-                if (!r.Read())
+                var a = new Authorisations();
+                using (var cmd = PolicyDb.Command(c, tx, "SELECT e.number, sa.id, sa.name, sa.retention_value, sa.retention_unit FROM recorded_extension e JOIN service_area sa ON sa.id = e.service_area_id"))
+                using (var r = cmd.ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        a._extensions[r.GetString(0)] = (r.GetString(1), r.GetString(2), RetentionPeriod.Create((int)r.GetInt64(3), r.GetString(4) == "Days" ? RetentionUnit.Days : RetentionUnit.Months));
+                    }
+                }
+                using (var cmd = PolicyDb.Command(c, tx, "SELECT service_area_id, id, effective_from, until, stopped_at FROM recording_request WHERE status IN ('Approved', 'Stopped') ORDER BY effective_from"))
+                using (var r = cmd.ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        if (!a._windows.TryGetValue(r.GetString(0), out var list)) a._windows[r.GetString(0)] = list = new List<(string, string, string, string)>();
+                        list.Add((r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)));
+                    }
+                }
+                return a;
+            }
+
+            /// <summary>The area and authorising request of a call; ExtensionNotRecorded or RecordingNotAuthorised otherwise.</summary>
+            public CallAuthorisation Check(string extension, DateTimeOffset start, string callId)
+            {
+                if (!_extensions.TryGetValue(extension, out var area))
                 {
                     throw new PolicyException("ExtensionNotRecorded", FailureKind.InvalidData,
                         "call " + callId + " was made on extension " + extension + ", which is not a recorded extension of any service area; it was not imported.", callId, "2.1");
                 }
-                auth.AreaId = r.GetString(0);
-                auth.AreaName = r.GetString(1);
-                auth.Retention = RetentionPeriod.Create((int)r.GetInt64(2), r.GetString(3) == "Days" ? RetentionUnit.Days : RetentionUnit.Months);
+                var at = Timestamp.ToText(start);
+                string requestId = null;
+                if (_windows.TryGetValue(area.AreaId, out var windows))
+                {
+                    foreach (var w in windows)
+                    {
+                        if (string.CompareOrdinal(w.From, at) <= 0 && (w.Until == null || string.CompareOrdinal(w.Until, at) > 0) && (w.StoppedAt == null || string.CompareOrdinal(w.StoppedAt, at) > 0))
+                        {
+                            requestId = w.Id;
+                            break;
+                        }
+                    }
+                }
+                if (requestId == null)
+                {
+                    throw new PolicyException("RecordingNotAuthorised", FailureKind.PermissionDenied,
+                        "call " + callId + " (" + at + ") in service area '" + area.AreaName + "' is not covered by an approved recording request (clause 2.2); a service area may record only while one authorises it. It was not imported.",
+                        callId, "2.1");
+                }
+                return new CallAuthorisation { AreaId = area.AreaId, AreaName = area.AreaName, RequestId = requestId, Retention = area.Retention };
             }
-            var at = Timestamp.ToText(start);
-            auth.RequestId = PolicyDb.Scalar(c, tx, @"SELECT id FROM recording_request WHERE service_area_id = $a AND status IN ('Approved', 'Stopped')
-                  AND effective_from <= $at AND (until IS NULL OR until > $at) AND (stopped_at IS NULL OR stopped_at > $at)
-                  ORDER BY effective_from LIMIT 1", ("$a", auth.AreaId), ("$at", at)) as string;
-            if (auth.RequestId == null)
-            {
-                throw new PolicyException("RecordingNotAuthorised", FailureKind.PermissionDenied,
-                    "call " + callId + " (" + at + ") in service area '" + auth.AreaName + "' is not covered by an approved recording request (clause 2.2); a service area may record only while one authorises it. It was not imported.",
-                    callId, "2.1");
-            }
-            return auth;
         }
 
         /// <summary>Streams recordings matching <paramref name="q"/> that the acting principal may see.</summary>

@@ -19,8 +19,8 @@ namespace CallRecordingAdmin.Loading
         internal const string EngineAssemblyName = "CallRecordingAdmin.Engine";
         internal static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location);
         internal static readonly string DependencyFolder = Path.Combine(ModuleFolder, "Dependencies");
-        private static readonly bool IsCore = RuntimeInformation.FrameworkDescription.StartsWith(".NET Core", StringComparison.Ordinal) ||
-                                              !RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
+        /// <summary>PowerShell 7 (.NET) rather than Windows PowerShell 5.1 (.NET Framework).</summary>
+        private static readonly bool IsCore = !RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
 
         public void OnImport()
         {
