@@ -39,7 +39,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         internal string FullPath(string relative) => Path.Combine(_store.Path, RecordingStore.RecordingsFolderName, relative.Replace('/', Path.DirectorySeparatorChar));
 
         /// <summary>How many recordings share one commit: each stays atomic on its own (".partial", row, rename).</summary>
-        public const int ImportBatchSize = 250;
+        public const int ImportBatchSize = 1000;
 
         /// <summary>Imports one call; a refusal is thrown.</summary>
         public ImportResult Import(RecordingImport item)
@@ -117,6 +117,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 return 0;
             });
 
+            var folders = new HashSet<string>(StringComparer.Ordinal);
             foreach (var p in prepared.Where(x => x.Outcome.Error == null))
             {
                 p.Id = Ids.New("rec");
@@ -124,12 +125,13 @@ namespace CallRecordingAdmin.Engine.Recordings
                 p.Partial = final + PartialSuffix;
                 try
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(final));
-                    p.Wav = WavInfo.Read(p.Outcome.Item.Path);
-                    p.Format = p.Wav?.Format ?? Path.GetExtension(p.Outcome.Item.Path).TrimStart('.').ToUpperInvariant();
+                    var folder = Path.GetDirectoryName(final);
+                    if (folders.Add(folder)) Directory.CreateDirectory(folder);
                     using (var source = new FileStream(p.Outcome.Item.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
                     using (var destination = new FileStream(p.Partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                     {
+                        p.Wav = WavInfo.Read(source);
+                        p.Format = p.Wav?.Format ?? Path.GetExtension(p.Outcome.Item.Path).TrimStart('.').ToUpperInvariant();
                         p.Sealed = RecordingCipher.Encrypt(source, destination, p.Id, key, _store.KeyFingerprint);
                     }
                 }

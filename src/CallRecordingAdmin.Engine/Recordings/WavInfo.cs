@@ -24,7 +24,27 @@ namespace CallRecordingAdmin.Engine.Recordings
         public static WavInfo Read(string path)
         {
             using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
-            using (var r = new BinaryReader(f, Encoding.ASCII))
+            {
+                return Read(f);
+            }
+        }
+
+        /// <summary>Reads the header from a seekable stream and puts the stream back at its start; null when it is not RIFF/WAVE.</summary>
+        public static WavInfo Read(Stream f)
+        {
+            try
+            {
+                return Parse(f);
+            }
+            finally
+            {
+                f.Position = 0;
+            }
+        }
+
+        private static WavInfo Parse(Stream f)
+        {
+            using (var r = new BinaryReader(f, Encoding.ASCII, leaveOpen: true))
             {
                 if (f.Length < 12 || Tag(r) != "RIFF") return null;
                 r.ReadUInt32();
