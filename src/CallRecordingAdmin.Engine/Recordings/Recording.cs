@@ -37,8 +37,8 @@ namespace CallRecordingAdmin.Engine.Recordings
         public string ExtractedTo { get; set; }
         public DateTimeOffset? ExtractedAt { get; set; }
 
-        internal long StoredBytesValue;
-        internal long StoredBytes() => StoredBytesValue;
+        /// <summary>The encrypted file's size (internal: the purge's bytes-freed figure).</summary>
+        internal long StoredBytes { get; set; }
     }
 
     /// <summary>One call to import: its metadata and where its audio is.</summary>
@@ -54,19 +54,12 @@ namespace CallRecordingAdmin.Engine.Recordings
         public string Path { get; set; }
     }
 
-    /// <summary>What importing one call did.</summary>
-    public sealed class ImportResult
-    {
-        public Recording Recording { get; set; }
-        /// <summary>True when the same call with the same content was already in the store.</summary>
-        public bool AlreadyImported { get; set; }
-    }
-
-    /// <summary>What importing one call of a batch did: the recording, or why it was refused.</summary>
+    /// <summary>What importing one call did: the recording, or why it was refused.</summary>
     public sealed class ImportOutcome
     {
         public RecordingImport Item { get; set; }
         public Recording Recording { get; set; }
+        /// <summary>True when the same call with the same content was already in the store.</summary>
         public bool AlreadyImported { get; set; }
         public PolicyException Error { get; set; }
     }

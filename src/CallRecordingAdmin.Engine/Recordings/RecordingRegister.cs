@@ -42,11 +42,11 @@ namespace CallRecordingAdmin.Engine.Recordings
         public const int ImportBatchSize = 1000;
 
         /// <summary>Imports one call; a refusal is thrown.</summary>
-        public ImportResult Import(RecordingImport item)
+        public ImportOutcome Import(RecordingImport item)
         {
             var outcome = ImportBatch(new[] { item }).Single();
             if (outcome.Error != null) throw outcome.Error;
-            return new ImportResult { Recording = outcome.Recording, AlreadyImported = outcome.AlreadyImported };
+            return outcome;
         }
 
         /// <summary>
@@ -235,7 +235,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 DurationSeconds = item.DurationSeconds ?? p.Wav?.DurationSeconds, Direction = item.Direction, RemoteNumber = RemoteNumber.Normalise(raw), Agent = Text.Optional(item.Agent),
                 Format = p.Format, SizeBytes = p.Sealed.Length, Sha256 = p.Sealed.Sha256, State = RecordingState.Active, ExpiresAt = Timestamp.Parse(Timestamp.ToText(expires)),
                 OnHold = false, AuthorisingRequestId = auth.RequestId, ImportedAt = Timestamp.Parse(Timestamp.ToText(ctx.Now)), ImportedBy = ctx.Principal,
-                StoredBytesValue = p.Sealed.StoredLength,
+                StoredBytes = p.Sealed.StoredLength,
             };
         }
 
@@ -502,7 +502,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             TryDelete(StoredFile(pending));
             return _store.Change("remove recordings", ctx =>
             {
-                FinishDeletion(ctx, pending.RecordingId, ctx.Principal, "Removed: " + purpose.Reason, pending.StoredBytes());
+                FinishDeletion(ctx, pending.RecordingId, ctx.Principal, "Removed: " + purpose.Reason, pending.StoredBytes);
                 return Load(ctx, pending.RecordingId);
             });
         }
@@ -665,7 +665,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 ExtractedTo = r.Text("extracted_to"),
                 ExtractedAt = r.NullableTime("extracted_at"),
             };
-            rec.StoredBytesValue = r.Long("stored_bytes");
+            rec.StoredBytes = r.Long("stored_bytes");
             return rec;
         }
     }
