@@ -252,6 +252,19 @@ namespace Engine.Tests
         }
 
         [Fact]
+        public void A_refused_nomination_import_or_purge_is_in_the_access_log()
+        {
+            var stranger = Store.As("stranger@uni.test");
+            Assert.Equal("AccessDenied", Refusal(() => stranger.Grants.Grant("y@uni.test", "IT Service Desk", new[] { AccessRight.Play }, "r", null)));
+            Assert.Equal("AccessDenied", Refusal(() => stranger.Recordings.Import(new RecordingImport { CallId = "c", Extension = "4521", StartTime = Now.AddDays(-1), Path = _f.Wav("c.wav") })));
+            Assert.Equal("AccessDenied", Refusal(() => stranger.Purge.Run(null, null, null, false)));
+            var log = Store.AccessLog.Get(new AccessLogQuery { Outcome = AccessOutcome.Refused }).ToList();
+            Assert.Equal(new[] { "Grant", "Import", "Purge" }, log.Select(l => l.Action));
+            Assert.All(log, l => Assert.Equal("stranger@uni.test", l.Principal));
+            Assert.True(Store.Audit.Verify().IsValid);
+        }
+
+        [Fact]
         public void A_tampered_file_is_never_returned()
         {
             var rec = _f.Import("c1", Now.AddDays(-1), path: _f.Wav("c1.wav", 3));

@@ -61,7 +61,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             principal = Principal.Normalise(principal);
             RequireRights(rights);
             var why = Text.Required(reason, "ReasonRequired", "a nomination needs a reason (-Reason).", "3.1");
-            return _store.Change("grant access to recordings", ctx =>
+            return _store.Change("grant access to recordings", "Grant", ctx =>
             {
                 ctx.Require(RecordingRole.Administrator, "grant access to recordings", null, null, "3.1");
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);
@@ -121,7 +121,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
 
         public AccessGrant Revoke(string grantId, string principal, string serviceArea, string reason)
         {
-            return _store.Change("revoke access to recordings", ctx =>
+            return _store.Change("revoke access to recordings", "Revoke", ctx =>
             {
                 ctx.Require(RecordingRole.Administrator, "revoke access to recordings", null, null, "3.1");
                 var id = grantId;
@@ -151,7 +151,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         /// <summary>Records the review of a grant (who, when) and sets its next review date. The reviewer cannot be the grantee.</summary>
         public AccessGrant Confirm(string grantId, DateTimeOffset? reviewBy, string comment)
         {
-            return _store.Change("review access to recordings", ctx =>
+            return _store.Change("review access to recordings", "ConfirmReview", ctx =>
             {
                 ctx.Require(RecordingRole.Administrator, "review access to recordings", null, null, "3.1");
                 var grant = Load(ctx, grantId);

@@ -83,7 +83,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             var admin = _store.Db.Read(c => RoleRegister.Holds(c, null, _store.Identity, RecordingRole.Administrator, null));
             if (!admin)
             {
-                _store.Change("import recordings", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
+                _store.Change("import recordings", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
             }
             var key = _store.ReadMasterKey();
             var prepared = items.Select(i => new Prepared { Outcome = new ImportOutcome { Item = i } }).ToList();
@@ -150,7 +150,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     // The encrypted files are on disk before any row that points at them commits.
                     DurableFiles.Flush(ready.Select(p => p.Partial).ToList());
-                    _store.Change("import recordings", ctx =>
+                    _store.Change("import recordings", "Import", ctx =>
                     {
                         ctx.Require(RecordingRole.Administrator, "import recordings");
                         var authorisations = Authorisations.Load(ctx.Connection, ctx.Transaction);

@@ -50,7 +50,7 @@ namespace CallRecordingAdmin.Engine.Retention
             var now = _store.Clock.UtcNow;
             var cutoff = asOf ?? now;
             var reportOnly = forecast || cutoff > now;
-            _store.Change("purge recordings", ctx => { ctx.Require(RecordingRole.Administrator, "purge recordings", null, null, "2.5"); return 0; });
+            _store.Change("purge recordings", "Purge", ctx => { ctx.Require(RecordingRole.Administrator, "purge recordings", null, null, "2.5"); return 0; });
 
             var areaIds = new Dictionary<string, string>(StringComparer.Ordinal);
             _store.Db.Read(c =>

@@ -233,7 +233,13 @@ namespace CallRecordingAdmin.Engine.Store
         /// Runs one change: the rules, the data and the audit event in one transaction. A refusal for want of a
         /// role is itself written to the audit log (in its own transaction, since the change is rolled back).
         /// </summary>
-        internal T Change<T>(string doing, Func<ChangeContext, T> work)
+        internal T Change<T>(string doing, Func<ChangeContext, T> work) => Change(doing, null, work);
+
+        /// <summary>
+        /// A change to recordings or grants (import, purge, nominations): a refusal for want of a role also goes to
+        /// the access log, under <paramref name="accessAction"/>, so that the log shows every denial of clause 3.1.
+        /// </summary>
+        internal T Change<T>(string doing, string accessAction, Func<ChangeContext, T> work)
         {
             try
             {
@@ -241,8 +247,17 @@ namespace CallRecordingAdmin.Engine.Store
             }
             catch (PolicyException e) when (e.ErrorId == "AccessDenied")
             {
-                Db.Write((c, tx) => AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, "AccessDenied", "Action", doing,
-                    new Dictionary<string, object> { ["message"] = e.Message }));
+                Db.Write((c, tx) =>
+                {
+                    if (accessAction == null)
+                    {
+                        AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, "AccessDenied", "Action", doing, new Dictionary<string, object> { ["message"] = e.Message });
+                    }
+                    else
+                    {
+                        AccessRecord.Write(new ChangeContext(this, c, tx, Clock.UtcNow), accessAction, AccessOutcome.Refused, null, null, null, doing, e.ErrorId + ": " + e.Message);
+                    }
+                });
                 throw;
             }
         }
