@@ -40,6 +40,26 @@ Connect-RecordingStore `$s.Path -Identity 'a@b'
         Get-ChildItem $copy -Recurse -Filter *.deps.json | Should -BeNullOrEmpty
     }
 
+    It 'packs into a .nupkg that Save-PSResource installs from a local folder repository, as build.ps1 Package does' {
+        $feed = Join-Path $TestDrive 'feed'
+        New-Item -ItemType Directory $feed, (Join-Path $TestDrive 'saved') | Out-Null
+        $result = Invoke-FreshPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module Microsoft.PowerShell.PSResourceGet
+`$repo = 'crs-test-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+Register-PSResourceRepository -Name `$repo -Uri '$feed' -Trusted
+try {
+    Publish-PSResource -Path '$ModulePath' -Repository `$repo
+    Save-PSResource -Name CallRecordingAdmin -Repository `$repo -Path '$TestDrive/saved' -TrustRepository
+} finally { Unregister-PSResourceRepository -Name `$repo }
+`$saved = Get-ChildItem '$TestDrive/saved/CallRecordingAdmin' -Directory | Select-Object -First 1
+(Import-Module (Join-Path `$saved.FullName CallRecordingAdmin.psd1) -PassThru).ExportedCmdlets.Count
+"@
+        $result.ExitCode | Should -Be 0 -Because ($result.Output -join "`n")
+        Get-ChildItem $feed -Filter 'CallRecordingAdmin.*.nupkg' | Should -HaveCount 1
+        [int]$result.Output[-1] | Should -Be (Get-Module CallRecordingAdmin).ExportedCmdlets.Count
+    }
+
     It 'carries the native SQLite library for every supported OS and processor' {
         foreach ($rid in 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64') {
             Get-ChildItem (Join-Path $ModulePath "Dependencies/runtimes/$rid/native") -File | Should -Not -BeNullOrEmpty -Because $rid

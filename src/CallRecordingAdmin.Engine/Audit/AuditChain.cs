@@ -37,13 +37,7 @@ namespace CallRecordingAdmin.Engine.Audit
         {
             using (var sha = SHA256.Create())
             {
-                var bytes = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
-                var sb = new StringBuilder(64);
-                foreach (var b in bytes)
-                {
-                    sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
-                }
-                return sb.ToString();
+                return Text.Hex(sha.ComputeHash(Encoding.UTF8.GetBytes(text)));
             }
         }
 

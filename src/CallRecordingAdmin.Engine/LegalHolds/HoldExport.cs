@@ -182,7 +182,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 var csv = File.ReadAllBytes(Path.Combine(folder, ManifestCsv));
                 sha.TransformBlock(json, 0, json.Length, null, 0);
                 sha.TransformFinalBlock(csv, 0, csv.Length);
-                return RecordingCipher.Hex(sha.Hash);
+                return Text.Hex(sha.Hash);
             }
         }
 

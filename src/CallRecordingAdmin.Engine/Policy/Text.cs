@@ -14,5 +14,13 @@ namespace CallRecordingAdmin.Engine.Policy
         }
 
         public static string Optional(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+        /// <summary>Lower-case hexadecimal, the one form hashes take everywhere (audit chain, recordings, manifests).</summary>
+        public static string Hex(byte[] bytes)
+        {
+            var sb = new System.Text.StringBuilder(bytes.Length * 2);
+            foreach (var b in bytes) sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            return sb.ToString();
+        }
     }
 }

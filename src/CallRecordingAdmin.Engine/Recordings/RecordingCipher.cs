@@ -93,7 +93,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 }
                 sha.TransformFinalBlock(new byte[0], 0, 0);
                 Array.Clear(dataKey, 0, dataKey.Length);
-                return new Sealed { Sha256 = Hex(sha.Hash), Length = total, StoredLength = stored };
+                return new Sealed { Sha256 = Text.Hex(sha.Hash), Length = total, StoredLength = stored };
             }
             }
             finally
@@ -167,7 +167,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                         ArrayPool<byte>.Shared.Return(buffer);
                     }
                     sha.TransformFinalBlock(new byte[0], 0, 0);
-                    if (expectedSha256 != null && !string.Equals(Hex(sha.Hash), expectedSha256, StringComparison.OrdinalIgnoreCase))
+                    if (expectedSha256 != null && !string.Equals(Text.Hex(sha.Hash), expectedSha256, StringComparison.OrdinalIgnoreCase))
                     {
                         throw Integrity(recordingId, "its content does not match the SHA-256 recorded at import");
                     }
@@ -246,20 +246,13 @@ namespace CallRecordingAdmin.Engine.Recordings
             return diff == 0;
         }
 
-        public static string Hex(byte[] bytes)
-        {
-            var sb = new StringBuilder(bytes.Length * 2);
-            foreach (var b in bytes) sb.Append(b.ToString("x2"));
-            return sb.ToString();
-        }
-
         /// <summary>SHA-256 of a file, streamed.</summary>
         public static string Sha256OfFile(string path)
         {
             using (var sha = SHA256.Create())
             using (var f = File.OpenRead(path))
             {
-                return Hex(sha.ComputeHash(f));
+                return Text.Hex(sha.ComputeHash(f));
             }
         }
     }
