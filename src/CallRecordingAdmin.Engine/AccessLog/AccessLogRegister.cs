@@ -120,8 +120,7 @@ namespace CallRecordingAdmin.Engine.AccessLog
                         if (rc != raw.SQLITE_DONE) Check(connection, rc);
                     }
                 }
-                if (File.Exists(full)) File.Delete(full);
-                File.Move(temp, full);
+                DurableFiles.MoveIntoPlace(temp, full);
                 return count;
             }
             catch

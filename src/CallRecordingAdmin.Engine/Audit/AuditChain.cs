@@ -251,11 +251,7 @@ namespace CallRecordingAdmin.Engine.Audit
             var full = System.IO.Path.GetFullPath(path);
             var temp = full + ".tmp";
             File.WriteAllText(temp, json, new UTF8Encoding(false));
-            if (File.Exists(full))
-            {
-                File.Delete(full);
-            }
-            File.Move(temp, full);
+            Store.DurableFiles.MoveIntoPlace(temp, full);
             checkpoint.Path = full;
         }
 

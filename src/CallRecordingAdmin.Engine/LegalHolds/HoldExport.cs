@@ -167,7 +167,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                         }
                         return n;
                     });
-                    RecordingRegister.TryDelete(_store.Recordings.FullPath(RecordingRegister.RelativeFile(id)));
+                    RecordingRegister.TryDelete(_store.Recordings.StoredFile(id));
                     removed += changed;
                 }
             }

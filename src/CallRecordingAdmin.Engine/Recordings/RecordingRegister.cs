@@ -80,11 +80,7 @@ namespace CallRecordingAdmin.Engine.Recordings
 
         private List<ImportOutcome> ImportBatch(IReadOnlyList<RecordingImport> items)
         {
-            var admin = _store.Db.Read(c => RoleRegister.Holds(c, null, _store.Identity, RecordingRole.Administrator, null));
-            if (!admin)
-            {
-                _store.Change("import recordings", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
-            }
+            _store.Change("import recordings", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
             var key = _store.ReadMasterKey();
             var prepared = items.Select(i => new Prepared { Outcome = new ImportOutcome { Item = i } }).ToList();
 
@@ -121,7 +117,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             foreach (var p in prepared.Where(x => x.Outcome.Error == null))
             {
                 p.Id = Ids.New("rec");
-                var final = FullPath(RelativeFile(p.Id));
+                var final = StoredFile(p.Id);
                 p.Partial = final + PartialSuffix;
                 try
                 {
@@ -400,13 +396,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             {
                 throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
             }
-            var recording = _store.Access("Download", recordingId, purpose, ctx =>
-            {
-                var rec = FindActive(ctx, recordingId);
-                AccessGate.Require(ctx, ctx.Principal, rec, AccessRight.Download);
-                AccessRecord.Allowed(ctx, "Download", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, "saved to " + full);
-                return rec;
-            });
+            var recording = Reach(AccessRight.Download, recordingId, purpose, "saved to " + full);
             DecryptTo(recording, full);
             return recording;
         }
@@ -423,8 +413,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     RecordingCipher.Decrypt(stored, output, recording.RecordingId, key, recording.Sha256);
                 }
-                if (File.Exists(full)) File.Delete(full);
-                File.Move(temp, full);
+                DurableFiles.MoveIntoPlace(temp, full);
             }
             catch
             {
@@ -437,18 +426,11 @@ namespace CallRecordingAdmin.Engine.Recordings
         public Recording Copy(string recordingId, string destinationFolder, AccessPurpose purpose)
         {
             var folder = Path.GetFullPath(destinationFolder);
-            var recording = _store.Access("Copy", recordingId, purpose, ctx =>
-            {
-                var rec = FindActive(ctx, recordingId);
-                AccessGate.Require(ctx, ctx.Principal, rec, AccessRight.Copy);
-                AccessRecord.Allowed(ctx, "Copy", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, "copied to " + folder);
-                return rec;
-            });
+            var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder);
             Directory.CreateDirectory(folder);
             var target = Path.Combine(folder, recording.RecordingId + FileSuffix);
             File.Copy(StoredFile(recording), target + ".partial", true);
-            if (File.Exists(target)) File.Delete(target);
-            File.Move(target + ".partial", target);
+            DurableFiles.MoveIntoPlace(target + ".partial", target);
             var manifest = new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
                 ["format"] = "CallRecordingAdmin.RecordingCopy/1",
@@ -490,14 +472,10 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// <summary>Deletes one recording (Delete right); refused while it is on a legal hold. The row stays as the record of the deletion.</summary>
         public Recording Remove(string recordingId, AccessPurpose purpose)
         {
-            var pending = _store.Access("Delete", recordingId, purpose, ctx =>
+            var pending = Reach(AccessRight.Delete, recordingId, purpose, null, (ctx, rec) =>
             {
-                var rec = FindActive(ctx, recordingId);
-                AccessGate.Require(ctx, ctx.Principal, rec, AccessRight.Delete);
                 RequireNotHeld(ctx, rec);
                 ctx.Execute("UPDATE recording SET state = 'PendingDelete' WHERE id = $id AND state = 'Active'", ("$id", rec.RecordingId));
-                AccessRecord.Allowed(ctx, "Delete", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, null);
-                return rec;
             });
             TryDelete(StoredFile(pending));
             return _store.Change("remove recordings", ctx =>
@@ -506,6 +484,21 @@ namespace CallRecordingAdmin.Engine.Recordings
                 return Load(ctx, pending.RecordingId);
             });
         }
+
+        /// <summary>
+        /// One access to an active recording's content with <paramref name="right"/> (clause 3.1): the grant is
+        /// checked, <paramref name="also"/> runs in the same transaction, and the access is logged under the
+        /// right's name; a refusal is logged by <see cref="RecordingStore.Access{T}"/>.
+        /// </summary>
+        private Recording Reach(AccessRight right, string recordingId, AccessPurpose purpose, string detail, Action<ChangeContext, Recording> also = null) =>
+            _store.Access(right.ToString(), recordingId, purpose, ctx =>
+            {
+                var rec = FindActive(ctx, recordingId);
+                AccessGate.Require(ctx, ctx.Principal, rec, right);
+                also?.Invoke(ctx, rec);
+                AccessRecord.Allowed(ctx, right.ToString(), rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, detail);
+                return rec;
+            });
 
         internal static void RequireNotHeld(ChangeContext ctx, Recording rec)
         {
@@ -562,7 +555,9 @@ namespace CallRecordingAdmin.Engine.Recordings
             }
         }
 
-        internal string StoredFile(Recording rec) => FullPath(RelativeFile(rec.RecordingId));
+        internal string StoredFile(Recording rec) => StoredFile(rec.RecordingId);
+
+        internal string StoredFile(string recordingId) => FullPath(RelativeFile(recordingId));
 
         /// <summary>Recomputes the expiry of an area's active recordings after its local retention changed (clause 2.5).</summary>
         internal static int RecomputeExpiry(ChangeContext ctx, string areaId, RetentionPeriod period)

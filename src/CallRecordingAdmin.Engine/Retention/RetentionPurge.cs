@@ -80,7 +80,7 @@ namespace CallRecordingAdmin.Engine.Retention
             {
                 foreach (var (id, areaId, bytes) in Pending(areaIds.Keys))
                 {
-                    RecordingRegister.TryDelete(recordings.FullPath(RecordingRegister.RelativeFile(id)));
+                    RecordingRegister.TryDelete(recordings.StoredFile(id));
                     var finished = _store.Change("purge recordings", ctx => RecordingRegister.FinishDeletion(ctx, id, ctx.Principal, "Deletion finished after an interrupted run", bytes));
                     if (finished) { summaries[areaId].Resumed++; summaries[areaId].Purged++; summaries[areaId].BytesFreed += bytes; }
                 }
@@ -136,7 +136,7 @@ namespace CallRecordingAdmin.Engine.Retention
                     if (claimed.Count == 0) break;
                     foreach (var (id, _) in claimed)
                     {
-                        RecordingRegister.TryDelete(recordings.FullPath(RecordingRegister.RelativeFile(id)));
+                        RecordingRegister.TryDelete(recordings.StoredFile(id));
                     }
                     _store.Change("purge recordings", ctx =>
                     {

@@ -335,8 +335,7 @@ namespace CallRecordingAdmin.Engine.Store
                 ? new StoreFinding("AuditChain", FindingSeverity.Ok, "The audit chain holds over " + chain.EventCount + " events (head " + chain.HeadSequence + ").", DatabasePath)
                 : new StoreFinding("AuditChain", FindingSeverity.Error, chain.Problem, chain.FirstBrokenSequence?.ToString());
 
-            var fingerprint = Db.Read(c => PolicyDb.Scalar(c, null, "SELECT value FROM store_meta WHERE key = 'key_fingerprint'") as string);
-            yield return CheckKey(fingerprint);
+            yield return CheckKey(KeyFingerprint);
             foreach (var finding in CheckRecordings(deep, progress)) yield return finding;
         }
 
@@ -344,14 +343,13 @@ namespace CallRecordingAdmin.Engine.Store
         {
             var root = System.IO.Path.Combine(Path, RecordingsFolderName);
             var expected = new HashSet<string>(StringComparer.Ordinal);
-            long missing = 0, pending = 0, active = 0;
-            var rows = Db.Query("SELECT id, state, sha256 FROM recording WHERE state IN ('Active', 'PendingDelete')", null, r => (Id: r.GetString(0), State: r.GetString(1), Sha: r.GetString(2)));
+            long missing = 0, active = 0;
+            var rows = Db.Query("SELECT id, state FROM recording WHERE state IN ('Active', 'PendingDelete')", null, r => (Id: r.GetString(0), State: r.GetString(1)));
             foreach (var row in rows)
             {
-                var file = Recordings.FullPath(RecordingRegister.RelativeFile(row.Id));
+                var file = Recordings.StoredFile(row.Id);
                 if (row.State == "PendingDelete")
                 {
-                    pending++;
                     if (File.Exists(file)) expected.Add(file);
                     yield return new StoreFinding("PendingDeletion", FindingSeverity.Warning, "Recording " + row.Id + " is being deleted; the next Invoke-RetentionPurge finishes it.", row.Id);
                     continue;
