@@ -99,24 +99,21 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 throw new PolicyException("ShareRightNotAllowed", FailureKind.InvalidArgument,
                     "a shared recording may only be played; downloading, copying, sharing and deleting stay with nominated staff.", principal, "3.1");
             }
-            return _store.Access("Share", recordingId, purpose, ctx =>
-            {
-                var recording = RecordingRegister.FindActive(ctx, recordingId);
-                AccessGate.Require(ctx, ctx.Principal, recording, AccessRight.Share);
-                if (expiresOn <= ctx.Now || expiresOn > ctx.Now.AddDays(MaximumShareDays))
+            var id = Ids.New("grant");
+            _store.Recordings.Reach(AccessRight.Share, recordingId, purpose,
+                "shared with " + principal + " until " + Timestamp.ToText(expiresOn) + " (grant " + id + ")", (ctx, recording) =>
                 {
-                    throw new PolicyException("ShareExpiryInvalid", FailureKind.InvalidArgument,
-                        "a shared recording must stop being available within " + MaximumShareDays + " days; -ExpiresOn " + Timestamp.ToText(expiresOn) + " is not between now and then.", expiresOn, "3.1");
-                }
-                var id = Ids.New("grant");
-                ctx.Execute(@"INSERT INTO access_grant(id, principal, recording_id, rights, reason, expires_on, granted_at, granted_by)
-                              VALUES ($id, $p, $r, $rights, $why, $exp, $t, $by)",
-                    ("$id", id), ("$p", principal), ("$r", recording.RecordingId), ("$rights", RightsText(rights)), ("$why", purpose.Reason),
-                    ("$exp", Timestamp.ToText(expiresOn)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
-                AccessRecord.Allowed(ctx, "Share", recording.RecordingId, recording.ServiceArea, purpose.Purpose.ToString(), purpose.Reason,
-                    "shared with " + principal + " until " + Timestamp.ToText(expiresOn) + " (grant " + id + ")");
-                return Load(ctx, id);
-            });
+                    if (expiresOn <= ctx.Now || expiresOn > ctx.Now.AddDays(MaximumShareDays))
+                    {
+                        throw new PolicyException("ShareExpiryInvalid", FailureKind.InvalidArgument,
+                            "a shared recording must stop being available within " + MaximumShareDays + " days; -ExpiresOn " + Timestamp.ToText(expiresOn) + " is not between now and then.", expiresOn, "3.1");
+                    }
+                    ctx.Execute(@"INSERT INTO access_grant(id, principal, recording_id, rights, reason, expires_on, granted_at, granted_by)
+                                  VALUES ($id, $p, $r, $rights, $why, $exp, $t, $by)",
+                        ("$id", id), ("$p", principal), ("$r", recording.RecordingId), ("$rights", RightsText(rights)), ("$why", purpose.Reason),
+                        ("$exp", Timestamp.ToText(expiresOn)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                });
+            return Get(new GrantQuery { GrantId = id }).Single();
         }
 
         public AccessGrant Revoke(string grantId, string principal, string serviceArea, string reason)

@@ -490,7 +490,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// checked, <paramref name="also"/> runs in the same transaction, and the access is logged under the
         /// right's name; a refusal is logged by <see cref="RecordingStore.Access{T}"/>.
         /// </summary>
-        private Recording Reach(AccessRight right, string recordingId, AccessPurpose purpose, string detail, Action<ChangeContext, Recording> also = null) =>
+        internal Recording Reach(AccessRight right, string recordingId, AccessPurpose purpose, string detail, Action<ChangeContext, Recording> also = null) =>
             _store.Access(right.ToString(), recordingId, purpose, ctx =>
             {
                 var rec = FindActive(ctx, recordingId);
