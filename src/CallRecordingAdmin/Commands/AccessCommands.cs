@@ -45,6 +45,7 @@ namespace CallRecordingAdmin.Commands
         [Parameter(Mandatory = true, ParameterSetName = "Share", ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = "Area", ValueFromPipelineByPropertyName = true)]
         [Alias("Rights")]
+        [AllowEmptyCollection]
         [ListText]
         public AccessRight[] Right { get; set; }
 
