@@ -308,6 +308,10 @@ namespace Engine.Tests
             var rec = _f.Import("c", Now.AddDays(-1));
             Store.Grants.Grant("lead@uni.test", "IT Service Desk", "Supervisor", new[] { AccessRight.Share, AccessRight.Play }, "lead", null);
             Assert.Equal("SelfNominationRefused", Refusal(() => Store.As("lead@uni.test").Grants.Share(rec.RecordingId, "lead@uni.test", new[] { AccessRight.Play }, new AccessPurpose(Purpose.Training, "t"), Now.AddDays(3))));
+            // Reviewing one's own grant is refused too, and logged.
+            var own = Store.Grants.Get(new GrantQuery { Principal = TempStore.Admin }).Single();
+            Assert.Equal("SelfReviewNotAllowed", Refusal(() => Store.Grants.Confirm(own.GrantId, null, "me")));
+            Assert.Equal(new[] { "Grant", "Share", "ConfirmReview" }, Refused().Select(r => r.Action));
         }
     }
 }

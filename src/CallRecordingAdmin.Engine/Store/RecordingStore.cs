@@ -266,7 +266,7 @@ namespace CallRecordingAdmin.Engine.Store
         /// <summary>Refusals of a change to recordings or grants that go to the access log beside a missing role (clause 3.1).</summary>
         private static readonly HashSet<string> LoggedChangeRefusals = new HashSet<string>(StringComparer.Ordinal)
         {
-            "SelfNominationRefused", "RightNotInApprovedAccessLevel", "AccessLevelNotApproved", "AccessLevelRequired",
+            "SelfNominationRefused", "SelfReviewNotAllowed", "RightNotInApprovedAccessLevel", "AccessLevelNotApproved", "AccessLevelRequired",
         };
 
         /// <summary>Refusals of an access to a recording that go to the access log: every one a user can meet (clause 3.1).</summary>
