@@ -53,6 +53,7 @@ Get-RecordedExtension | Show
 
 Step 'Roles: who decides, who is consulted, who supervises, who audits'
 @(
+    @{ Principal = 'UNI\uc-admin2'; Role = 'Administrator' }
     @{ Principal = 'UNI\ns-manager'; Role = 'NetworkServicesManager' }
     @{ Principal = 'UNI\dpo'; Role = 'DataProtectionOfficer' }
     @{ Principal = 'UNI\security'; Role = 'SecurityTeam' }
@@ -62,6 +63,8 @@ Step 'Roles: who decides, who is consulted, who supervises, who audits'
     @{ Principal = 'UNI\sup-itsd'; Role = 'Supervisor'; ServiceArea = 'IT Service Desk' }
 ) | ForEach-Object { Add-RecordingRole @_ } | Out-Null
 Get-RecordingRole | Show
+Add-RecordingRole -Principal $admin -Role DataProtectionOfficer -ErrorAction SilentlyContinue -ErrorVariable selfGrant
+Write-Host "Refused: [$($selfGrant[0].FullyQualifiedErrorId.Split(',')[0])] $($selfGrant[0].Exception.Message)" -ForegroundColor Yellow
 
 Step 'Recording requests (clause 2.2)'
 $requestsBy = 'UNI\head-of-service'
@@ -73,7 +76,7 @@ $fundraising = New-RecordingRequest -ServiceArea 'Fundraising' -BusinessReason '
     -Purpose CustomerAgreement, DisputeOrComplaint -AccessLevel 'Supervisor=Play+Download; Caller=Play' -RetentionMonths 12 `
     -DpiaReference 'DPIA-2026-021' -DpoAdvice 'Supported if card details are never recorded.' -PaymentCardData -RelatedRegime PECR
 $campaign = New-RecordingRequest -ServiceArea 'IT Service Desk' -BusinessReason 'Protect staff during the password-reset campaign.' `
-    -Purpose StaffProtection -AccessLevel 'Supervisor=Play' -RetentionDays 90 -Until (Get-Date).AddDays(21) `
+    -Purpose StaffProtection -AccessLevel 'Supervisor=Play; CaseOfficer=Play+Download+Copy' -RetentionDays 90 -Until (Get-Date).AddDays(21) `
     -DpiaReference 'DPIA-2026-030' -DpoAdvice 'Time-limited: fine.'
 Get-RecordingRequest | Show
 
@@ -144,8 +147,23 @@ Write-Host "Calls from 07700 900123, however the recorder wrote the number:"
 Get-Recording -RemoteNumber '+44 7700 900123' | Select-Object CallId, RemoteNumber, StartTime | Show
 
 Step 'Nominated access (clause 3.1): grants, a purpose-bound download, a refusal, a playback record'
-Grant-RecordingAccess -Principal 'UNI\sup-students' -ServiceArea 'Student Enquiries' -Right Play, Download -Reason 'Area supervisor' | Out-Null
-Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'Student Enquiries' -Right Play -Reason 'Adviser coach' | Out-Null
+# Each nomination names a level of access from the area's approved request (clause 2.2), and is made by an Administrator for someone else.
+Grant-RecordingAccess -Principal 'UNI\sup-students' -ServiceArea 'Student Enquiries' -Level Supervisor -Right Play, Download -Reason 'Area supervisor' | Out-Null
+Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'Student Enquiries' -Level Adviser -Reason 'Adviser coach' | Out-Null
+Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'Fundraising' -Level Caller -Right Play, Download -Reason 'Coach' -ErrorAction SilentlyContinue -ErrorVariable beyondLevel
+Write-Host "Refused: [$($beyondLevel[0].FullyQualifiedErrorId.Split(',')[0])] $($beyondLevel[0].Exception.Message)" -ForegroundColor Yellow
+Grant-RecordingAccess -Principal $admin -ServiceArea 'IT Service Desk' -Level CaseOfficer -Right Copy -Reason 'Case officer' -ErrorAction SilentlyContinue -ErrorVariable selfNomination
+Write-Host "Refused: [$($selfNomination[0].FullyQualifiedErrorId.Split(',')[0])] $($selfNomination[0].Exception.Message)" -ForegroundColor Yellow
+# Roles do not reach content: the Administrator who extracts a hold needs a Copy nomination, and the DPO who answers a
+# subject access request needs Download, in every area concerned; another Administrator nominates them.
+Connect-RecordingStore -Path $store.Path -Identity 'UNI\uc-admin2'
+Grant-RecordingAccess -Principal $admin -ServiceArea 'IT Service Desk' -Level CaseOfficer -Right Copy -Reason 'Extracts legal holds' | Out-Null
+@(
+    @{ ServiceArea = 'Student Enquiries'; Level = 'Supervisor' }
+    @{ ServiceArea = 'Fundraising'; Level = 'Supervisor' }
+    @{ ServiceArea = 'IT Service Desk'; Level = 'CaseOfficer' }
+) | ForEach-Object { Grant-RecordingAccess -Principal 'UNI\dpo' @_ -Right Download -Reason 'Answers subject access requests' } | Out-Null
+Connect-RecordingStore -Path $store.Path -Identity $admin
 Get-RecordingAccess | Show
 $complaint = Get-Recording -ServiceArea 'Student Enquiries' -First 1
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\sup-students'

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.Investigations;
 using CallRecordingAdmin.Engine.LegalHolds;
 using CallRecordingAdmin.Engine.Policy;
@@ -72,6 +73,8 @@ namespace Engine.Tests
         private RecordingStore Store => _f.T.Store;
         public void Dispose() => _f.Dispose();
 
+        public HoldExportTests() => _f.NominateAdmin(AccessRight.Copy, AccessRight.Download);
+
         private (LegalHold Hold, Recording[] Recordings) Held(int count)
         {
             var hold = Store.Holds.Create("HR-77", HoldKind.Disciplinary, "abusive calls", _f.T.Clock.UtcNow.AddYears(6), null);
@@ -111,9 +114,9 @@ namespace Engine.Tests
         {
             var (hold, recs) = Held(3);
             var folder = Path.Combine(_f.T.Folder, "evidence");
-            // As a kill part-way through removal leaves it: one original marked Extracted with its file still in the store.
+            // As a kill part-way through removal leaves it: one original claimed for extraction with its file still in the store.
             Store.HoldExports.Export(hold.HoldId, folder, false);
-            _f.T.Sql("UPDATE recording SET state = 'Extracted', extracted_at = '2026-11-28T09:00:00.0000000Z' WHERE id = '" + recs[0].RecordingId + "'");
+            _f.T.Sql("UPDATE recording SET state = 'PendingDelete', extracted_to = 'x', extracted_at = '2026-11-28T09:00:00.0000000Z' WHERE id = '" + recs[0].RecordingId + "'");
             Assert.True(File.Exists(Store.Recordings.StoredFile(recs[0])));
             var rerun = Store.HoldExports.Export(hold.HoldId, folder, true);
             Assert.Equal(3, rerun.Exported);

@@ -7,7 +7,10 @@ Describe 'Who may do what with recordings (clause 3.1): role x cmdlet' {
         $store = New-TestStore
         New-AuthorisedArea $store | Out-Null
         New-TestWav (Join-Path $TestDrive 'a.wav')
-        $rec = Import-Recording -Path (Join-Path $TestDrive 'a.wav') -CallId 'm-1' -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound
+        $rec = Import-Recording -Path (Join-Path $TestDrive 'a.wav') -CallId 'm-1' -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound -RemoteNumber '07700 900123'
+        $hold = New-LegalHold -CaseReference 'M-1' -Kind Legal -Reason 'matrix'
+        $rec | Add-LegalHoldRecording -HoldId $hold.HoldId | Out-Null
+        $sar = New-SubjectAccessRequest -Reference 'SAR-M' -SubjectName 'Alex' -PhoneNumber '07700 900123' -ReceivedOn ([datetime]::Today)
         $principals = [ordered]@{
             Administrator          = 'admin@uni.test'
             NetworkServicesManager = 'nsm@uni.test'
@@ -20,14 +23,14 @@ Describe 'Who may do what with recordings (clause 3.1): role x cmdlet' {
         }
         foreach ($role in 'DataProtectionOfficer', 'SecurityTeam', 'PciDssTeam', 'Auditor') { Add-RecordingRole -Principal $principals[$role] -Role $role | Out-Null }
         Add-RecordingRole -Principal $principals.Supervisor -Role Supervisor -ServiceArea 'IT Service Desk' | Out-Null
-        Grant-RecordingAccess -Principal 'player@uni.test' -ServiceArea 'IT Service Desk' -Right Play -Reason 'agent' | Out-Null
-        $grant = Grant-RecordingAccess -Principal 'reviewed@uni.test' -ServiceArea 'IT Service Desk' -Right Play -Reason 'agent'
+        Grant-RecordingAccess -Principal 'player@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play -Reason 'agent' | Out-Null
+        $grant = Grant-RecordingAccess -Principal 'reviewed@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play -Reason 'agent'
         $n = 0
         $attempts = [ordered]@{
             'Save-Recording'             = { param($s) Save-Recording -Store $s -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive "m$(++$script:n).wav") -Purpose Training -Reason 'matrix' -ErrorAction Stop }
             'Copy-Recording'             = { param($s) Copy-Recording -Store $s -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive 'copies') -Purpose Training -Reason 'matrix' -ErrorAction Stop }
             'Remove-Recording'           = { param($s) Remove-Recording -Store $s -RecordingId $rec.RecordingId -Purpose Training -Reason 'matrix' -Confirm:$false -ErrorAction Stop }
-            'Grant-RecordingAccess'      = { param($s) Grant-RecordingAccess -Store $s -Principal "new$(++$script:n)@uni.test" -ServiceArea 'IT Service Desk' -Right Play -Reason 'matrix' -ErrorAction Stop }
+            'Grant-RecordingAccess'      = { param($s) Grant-RecordingAccess -Store $s -Principal "new$(++$script:n)@uni.test" -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play -Reason 'matrix' -ErrorAction Stop }
             'Grant-RecordingAccess (share)' = { param($s) Grant-RecordingAccess -Store $s -RecordingId $rec.RecordingId -Principal 'hr@uni.test' -Right Play -Purpose DisputeOrComplaint -Reason 'matrix' -ExpiresOn ([datetime]::UtcNow.AddDays(7)) -ErrorAction Stop }
             'Confirm-RecordingAccess'    = { param($s) Confirm-RecordingAccess -Store $s -GrantId $grant.GrantId -ErrorAction Stop }
             'Revoke-RecordingAccess'     = { param($s) Revoke-RecordingAccess -Store $s -GrantId $grant.GrantId -ErrorAction Stop }
@@ -36,6 +39,11 @@ Describe 'Who may do what with recordings (clause 3.1): role x cmdlet' {
             'Export-AccessLog'           = { param($s) Export-AccessLog -Store $s -Path (Join-Path $TestDrive "log-$([guid]::NewGuid()).csv") -ErrorAction Stop }
             'Import-Recording'           = { param($s) Import-Recording -Store $s -Path (Join-Path $TestDrive 'a.wav') -CallId 'm-1' -Extension 4521 -StartTime $rec.StartTime -Direction Inbound -WarningAction SilentlyContinue -ErrorAction Stop }
             'Invoke-RetentionPurge'      = { param($s) Invoke-RetentionPurge -Store $s -ErrorAction Stop }
+            # Nobody nominates themselves or gives themselves a role; roles alone never reach content.
+            'Grant-RecordingAccess (self)' = { param($s) Grant-RecordingAccess -Store $s -Principal $s.Identity -ServiceArea 'IT Service Desk' -Level Supervisor -Reason 'matrix' -ErrorAction Stop }
+            'Add-RecordingRole (self)'   = { param($s) Add-RecordingRole -Store $s -Principal $s.Identity -Role DataProtectionOfficer -ErrorAction Stop }
+            'Export-LegalHold'           = { param($s) Export-LegalHold -Store $s -HoldId $hold.HoldId -Destination (Join-Path $TestDrive "hold$(++$script:n)") -ErrorAction Stop }
+            'Export-SubjectAccessRequest' = { param($s) Export-SubjectAccessRequest -Store $s -RequestId $sar.RequestId -Destination (Join-Path $TestDrive "sar$(++$script:n)") -ErrorAction Stop }
         }
         # What clause 3.1 and the roles allow. No role by itself reaches content: only a grant does.
         $allowed = @{
@@ -44,6 +52,7 @@ Describe 'Who may do what with recordings (clause 3.1): role x cmdlet' {
             'Register-RecordingPlayback' = @('Supervisor')
             'Get-AccessLog' = @('Administrator', 'DataProtectionOfficer', 'Auditor'); 'Export-AccessLog' = @('Administrator', 'DataProtectionOfficer', 'Auditor')
             'Import-Recording' = @('Administrator'); 'Invoke-RetentionPurge' = @('Administrator')
+            'Grant-RecordingAccess (self)' = @(); 'Add-RecordingRole (self)' = @(); 'Export-LegalHold' = @(); 'Export-SubjectAccessRequest' = @()
         }
         $results = foreach ($cmdlet in $attempts.Keys) {
             foreach ($role in $principals.Keys) {
@@ -53,26 +62,37 @@ Describe 'Who may do what with recordings (clause 3.1): role x cmdlet' {
         }
     }
 
-    It '<_> matches what the policy allows for every role' -ForEach @('Save-Recording', 'Copy-Recording', 'Remove-Recording', 'Grant-RecordingAccess', 'Grant-RecordingAccess (share)', 'Confirm-RecordingAccess', 'Revoke-RecordingAccess', 'Register-RecordingPlayback', 'Get-AccessLog', 'Export-AccessLog', 'Import-Recording', 'Invoke-RetentionPurge') {
+    It '<_> matches what the policy allows for every role' -ForEach @('Save-Recording', 'Copy-Recording', 'Remove-Recording', 'Grant-RecordingAccess', 'Grant-RecordingAccess (share)', 'Confirm-RecordingAccess', 'Revoke-RecordingAccess', 'Register-RecordingPlayback', 'Get-AccessLog', 'Export-AccessLog', 'Import-Recording', 'Invoke-RetentionPurge',
+        'Grant-RecordingAccess (self)', 'Add-RecordingRole (self)', 'Export-LegalHold', 'Export-SubjectAccessRequest') {
         foreach ($r in $results | Where-Object Cmdlet -eq $_) {
             if ($r.Expected -eq 'Allowed') { $r.Outcome | Should -Be 'Allowed' -Because "$($r.Role) may use $($r.Cmdlet)" }
-            else { $r.Outcome | Should -BeIn @('AccessDenied', 'AccessNotGranted') -Because "$($r.Role) may not use $($r.Cmdlet)" }
+            else { $r.Outcome | Should -BeIn @('AccessDenied', 'AccessNotGranted', 'SelfNominationRefused', 'SelfRoleGrantRefused') -Because "$($r.Role) may not use $($r.Cmdlet)" }
         }
     }
 
+    It 'refuses an Administrator for want of a nomination, not of a role, where only a nomination reaches content' {
+        $admin = $results | Where-Object Role -eq 'Administrator'
+        ($admin | Where-Object Cmdlet -eq 'Grant-RecordingAccess (self)').Outcome | Should -Be 'SelfNominationRefused'
+        ($admin | Where-Object Cmdlet -eq 'Add-RecordingRole (self)').Outcome | Should -Be 'SelfRoleGrantRefused'
+        ($admin | Where-Object Cmdlet -eq 'Export-LegalHold').Outcome | Should -Be 'AccessNotGranted'
+        ($admin | Where-Object Cmdlet -eq 'Export-SubjectAccessRequest').Outcome | Should -Be 'AccessNotGranted'
+        ($results | Where-Object { $_.Role -eq 'DataProtectionOfficer' -and $_.Cmdlet -like 'Export-*Request' }).Outcome | Should -Be 'AccessNotGranted'
+        Get-ChildItem $TestDrive -Recurse -Filter *.wav | Where-Object { $_.DirectoryName -match '(hold|sar)\d+$' } | Should -BeNullOrEmpty
+    }
+
     It 'logs every denial of a cmdlet that touches recordings or grants in the access log' {
-        $touching = $results | Where-Object { $_.Cmdlet -notin 'Get-AccessLog', 'Export-AccessLog' -and $_.Outcome -ne 'Allowed' }
+        $touching = $results | Where-Object { $_.Cmdlet -notin 'Get-AccessLog', 'Export-AccessLog', 'Add-RecordingRole (self)' -and $_.Outcome -ne 'Allowed' }
         $logged = @(Get-AccessLog -Outcome Refused)
         $logged.Count | Should -Be @($touching).Count
         foreach ($r in $touching) {
             $logged | Where-Object Principal -eq $principals[$r.Role] | Should -Not -BeNullOrEmpty -Because "$($r.Role)'s refused $($r.Cmdlet) is logged"
         }
-        # Refused reads of the logs themselves are in the audit log.
-        @(Get-AuditEvent -Action AccessDenied).Count | Should -Be @($results | Where-Object { $_.Cmdlet -in 'Get-AccessLog', 'Export-AccessLog' -and $_.Outcome -ne 'Allowed' }).Count
+        # Refused reads of the logs themselves, and refused role changes, are in the audit log.
+        @(Get-AuditEvent -Action AccessDenied).Count | Should -Be @($results | Where-Object { $_.Cmdlet -in 'Get-AccessLog', 'Export-AccessLog', 'Add-RecordingRole (self)' -and $_.Outcome -ne 'Allowed' }).Count
     }
 
     It 'lets a nominated member of staff reach content, and logs it with purpose and reason' {
-        Grant-RecordingAccess -Principal 'nominated@uni.test' -ServiceArea 'IT Service Desk' -Right Download -Reason 'investigator' | Out-Null
+        Grant-RecordingAccess -Principal 'nominated@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Download -Reason 'investigator' | Out-Null
         Save-Recording -Store (Get-StoreAs $store 'nominated@uni.test') -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive 'nominated.wav') -Purpose DisputeOrComplaint -Reason 'C-9' | Out-Null
         $entry = Get-AccessLog -Principal 'nominated@uni.test'
         $entry.Outcome | Should -Be 'Allowed'
@@ -91,11 +111,11 @@ Describe 'The annual review as a CSV round trip' {
     It 'nominates from a CSV, exports what is due, and applies Keep and Revoke decisions' {
         $nominated = Join-Path $TestDrive 'nominated.csv'
         @'
-Principal,ServiceArea,Right,Reason,ReviewBy
-UNI\ann,IT Service Desk,Play+Download,Supervisor,
-UNI\bob,IT Service Desk,Play,Adviser,
-UNI\cat,Fundraising,"Play, Download, Delete",Data steward,
-UNI\dan,Fundraising,Play,Adviser,2099-01-01
+Principal,ServiceArea,Level,Right,Reason,ReviewBy
+UNI\ann,IT Service Desk,Supervisor,Play+Download,Supervisor,
+UNI\bob,IT Service Desk,Adviser,Play,Adviser,
+UNI\cat,Fundraising,Supervisor,"Play, Download, Delete",Data steward,
+UNI\dan,Fundraising,Adviser,Play,Adviser,2099-01-01
 '@ | Set-Content $nominated
         $granted = Import-Csv $nominated | Grant-RecordingAccess -ErrorVariable errs -ErrorAction SilentlyContinue
         $granted | Should -HaveCount 3
@@ -119,7 +139,7 @@ UNI\dan,Fundraising,Play,Adviser,2099-01-01
         New-TestWav (Join-Path $TestDrive 'a.wav')
         $rec = Import-Recording -Path (Join-Path $TestDrive 'a.wav') -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound
         Add-RecordingRole -Principal 'UNI\sup' -Role Supervisor -ServiceArea 'IT Service Desk' | Out-Null
-        Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'IT Service Desk' -Right Play -Reason 'coach' | Out-Null
+        Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play -Reason 'coach' | Out-Null
         $sheet = Join-Path $TestDrive 'playbacks.csv'
         @(
             [pscustomobject]@{ RecordingId = $rec.RecordingId; Principal = 'UNI\coach'; Purpose = 'Training'; Reason = 'Coaching session 1'; PlayedAt = [datetime]::UtcNow.AddHours(-3).ToString('o') }
@@ -137,7 +157,7 @@ Describe 'Export-AccessLog' {
         New-AuthorisedArea $store | Out-Null
         New-TestWav (Join-Path $TestDrive 'a.wav')
         $rec = Import-Recording -Path (Join-Path $TestDrive 'a.wav') -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound
-        Grant-RecordingAccess -Principal 'Zoë.Ångström@uni.test' -ServiceArea 'IT Service Desk' -Right Download -Reason 'r' | Out-Null
+        Grant-RecordingAccess -Principal 'Zoë.Ångström@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Download -Reason 'r' | Out-Null
         $reasons = '=HYPERLINK("http://evil","x")', '+SUM(1,2)', '-2+3', '@cmd', 'comma, and "quotes"', "two`nlines", "'already quoted", 'Grüße — ünïcödé'
         foreach ($reason in $reasons) {
             Save-Recording -Store (Get-StoreAs $store 'Zoë.Ångström@uni.test') -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive 'x.wav') -Purpose Training -Reason $reason -Force | Out-Null

@@ -86,11 +86,12 @@ function New-TestWav([string] $Path, [double] $Seconds = 0.2, [int] $Hz = 440) {
 }
 
 # An area authorised since a year ago, with extension 4521, and its Network Services Manager; returns the area name.
+# Its request outlines two levels of access: Supervisor (every right) and Adviser (Play).
 function New-AuthorisedArea([object] $Store, [string] $Name = 'IT Service Desk', [int] $RetentionDays = 90, [string] $Extension = '4521') {
     New-ServiceArea -Store $Store -Name $Name -RetentionDays $RetentionDays -CustomerNotice 'Calls are recorded.' | Out-Null
     Add-RecordedExtension -Store $Store -Number $Extension -ServiceArea $Name -Mode OnDemand | Out-Null
     if (-not (Get-RecordingRole -Store $Store -Principal 'nsm@uni.test')) { Add-RecordingRole -Store $Store -Principal 'nsm@uni.test' -Role NetworkServicesManager | Out-Null }
-    $request = New-RecordingRequest -Store $Store -ServiceArea $Name -BusinessReason 'Staff protection' -Purpose StaffProtection -AccessLevel 'Supervisor=Play' `
+    $request = New-RecordingRequest -Store $Store -ServiceArea $Name -BusinessReason 'Staff protection' -Purpose StaffProtection -AccessLevel 'Supervisor=Play+Download+Copy+Share+Delete; Adviser=Play' `
         -RetentionDays $RetentionDays -DpiaReference 'DPIA-T' -DpoAdvice 'OK' -WarningAction SilentlyContinue
     Approve-RecordingRequest -Store $Store.As('nsm@uni.test') -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) | Out-Null
     $Name

@@ -24,6 +24,9 @@ Describe 'Legal holds, extraction and investigations' {
         $hold = New-LegalHold -CaseReference 'LEGAL-9' -Kind Legal -Reason 'claim'
         $recs | Add-LegalHoldRecording -HoldId $hold.HoldId | Out-Null
         $folder = Join-Path $TestDrive 'evidence'
+        # Roles do not reach content: the exporting Administrator needs a Copy nomination, from another Administrator.
+        Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null
+        Grant-RecordingAccess -Store (Get-StoreAs $store 'admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Copy -Reason 'case officer' | Out-Null
         $result = Export-LegalHold -HoldId $hold.HoldId -Destination $folder -RemoveFromStore
         $result.Exported | Should -Be 4
         $result.RemovedFromStore | Should -Be 4
@@ -100,6 +103,8 @@ Describe 'Subject access requests' {
         Import-Recording -Path (Join-Path $TestDrive 'old.wav') -CallId old -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-100)) -Direction Inbound -RemoteNumber '+44 7700 900001' | Out-Null
         Invoke-RetentionPurge | Out-Null
         $sar = New-SubjectAccessRequest -Reference 'SAR-7' -SubjectName 'Alex' -PhoneNumber '447700900001', '07700 900 002' -ReceivedOn ([datetime]::Today)
+        Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null
+        Grant-RecordingAccess -Store (Get-StoreAs $store 'admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Download -Reason 'answers SARs' | Out-Null
         $done = Export-SubjectAccessRequest -RequestId $sar.RequestId -Destination (Join-Path $TestDrive 'sar')
         $done.Status | Should -Be 'Fulfilled'
         $index = Import-Csv (Join-Path $TestDrive 'sar/index.csv')

@@ -165,7 +165,7 @@ Describe 'WhatIf changes nothing' {
         New-AuthorisedArea $store -Name 'Recorded Area' -Extension 4700 | Out-Null
         New-TestWav (Join-Path $TestDrive 'w.wav')
         $rec = Import-Recording -Path (Join-Path $TestDrive 'w.wav') -Extension 4700 -StartTime ([datetime]::UtcNow.AddDays(-200)) -Direction Inbound
-        $grant = Grant-RecordingAccess -Principal 'sup@uni.test' -ServiceArea 'Recorded Area' -Right Play, Download, Copy, Share, Delete -Reason 'r'
+        $grant = Grant-RecordingAccess -Principal 'sup@uni.test' -ServiceArea 'Recorded Area' -Level Supervisor -Right Play, Download, Copy, Share, Delete -Reason 'r'
         Add-RecordingRole -Principal 'lead@uni.test' -Role Supervisor -ServiceArea 'Recorded Area' | Out-Null
         $sup = Get-StoreAs $store 'sup@uni.test'
         $hold = New-LegalHold -CaseReference 'W-1' -Kind Legal -Reason 'r'
@@ -191,7 +191,7 @@ Describe 'WhatIf changes nothing' {
             'Copy-Recording'           = { Copy-Recording -Store $sup -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive 'whatif-copy') -Purpose Training -Reason 'r' -WhatIf }
             'Remove-Recording'         = { Remove-Recording -Store $sup -RecordingId $rec.RecordingId -Purpose Training -Reason 'r' -WhatIf }
             'Invoke-RetentionPurge'    = { Invoke-RetentionPurge -WhatIf | Where-Object Purged -gt 0 | ForEach-Object { if (-not $_.Forecast) { $_ } } }
-            'Grant-RecordingAccess'    = { Grant-RecordingAccess -Principal 'x@uni.test' -ServiceArea 'Recorded Area' -Right Play -Reason 'r' -WhatIf }
+            'Grant-RecordingAccess'    = { Grant-RecordingAccess -Principal 'x@uni.test' -ServiceArea 'Recorded Area' -Level Supervisor -Right Play -Reason 'r' -WhatIf }
             'Revoke-RecordingAccess'   = { Revoke-RecordingAccess -GrantId $grant.GrantId -WhatIf }
             'Confirm-RecordingAccess'  = { Confirm-RecordingAccess -GrantId $grant.GrantId -WhatIf }
             'Register-RecordingPlayback' = { Register-RecordingPlayback -Store (Get-StoreAs $store 'lead@uni.test') -RecordingId $rec.RecordingId -Principal 'sup@uni.test' -Purpose Training -Reason 'r' -WhatIf }

@@ -116,7 +116,7 @@ Describe 'Get-Recording' {
 
     It 'shows a member of staff only the areas they are nominated for' {
         Get-Recording -Store (Get-StoreAs $store 'nobody@uni.test') | Should -BeNullOrEmpty
-        Grant-RecordingAccess -Principal 'sup@uni.test' -ServiceArea 'IT Service Desk' -Right Play -Reason 'r' | Out-Null
+        Grant-RecordingAccess -Principal 'sup@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play -Reason 'r' | Out-Null
         (Get-Recording -Store (Get-StoreAs $store 'sup@uni.test')).Count | Should -Be 4
     }
 }
@@ -127,7 +127,7 @@ Describe 'Reaching and removing content' {
         New-AuthorisedArea $store | Out-Null
         New-TestWav (Join-Path $TestDrive 'a.wav') 1
         $rec = Import-Recording -Path (Join-Path $TestDrive 'a.wav') -CallId 'c-1' -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound
-        Grant-RecordingAccess -Principal 'sup@uni.test' -ServiceArea 'IT Service Desk' -Right Play, Download, Copy, Delete -Reason 'supervisor' | Out-Null
+        Grant-RecordingAccess -Principal 'sup@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play, Download, Copy, Delete -Reason 'supervisor' | Out-Null
         $sup = Get-StoreAs $store 'sup@uni.test'
     }
 

@@ -16,6 +16,10 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         public string RecordingId { get; set; }
         /// <summary>Rights joined by '+', e.g. "Play+Download".</summary>
         public string Rights { get; set; }
+        /// <summary>The level of access (clause 2.2) the nomination gives, one of the area's approved request; empty for a share or a grant made before levels were recorded.</summary>
+        public string Level { get; set; }
+        /// <summary>Whether the nomination fits a level of the area's approved request in force now; false for one to review (Confirm-RecordingAccess -Level, or revoke); empty for a share.</summary>
+        public bool? WithinApprovedLevel { get; set; }
         public GrantStatus Status { get; set; }
         public string Reason { get; set; }
         /// <summary>When the grant must next be reviewed and confirmed (at most 12 months ahead).</summary>

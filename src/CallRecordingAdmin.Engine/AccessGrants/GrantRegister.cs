@@ -55,16 +55,23 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             return date;
         }
 
-        /// <summary>Nominates <paramref name="principal"/> for rights over an area's recordings. Administrators only.</summary>
-        public AccessGrant Grant(string principal, string serviceArea, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy)
+        /// <summary>
+        /// Nominates <paramref name="principal"/> for rights over an area's recordings at <paramref name="level"/>, one of the
+        /// levels of access in the area's approved recording request (clause 2.2); <paramref name="rights"/> default to the
+        /// level's and may not go beyond them. Administrators only, and never for themselves (another Administrator does).
+        /// </summary>
+        public AccessGrant Grant(string principal, string serviceArea, string level, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy)
         {
             principal = Principal.Normalise(principal);
-            RequireRights(rights);
             var why = Text.Required(reason, "ReasonRequired", "a nomination needs a reason (-Reason).", "3.1");
             return _store.Change("grant access to recordings", "Grant", ctx =>
             {
                 ctx.Require(RecordingRole.Administrator, "grant access to recordings", null, null, "3.1");
+                RequireNotSelf(ctx, principal);
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);
+                var approved = ApprovedAccessLevels.Load(ctx.Connection, ctx.Transaction, ctx.Now).Find(area.Id, area.Name, level);
+                if (rights == null || rights.Count == 0) rights = approved.Rights.ToList();
+                ApprovedAccessLevels.RequireWithin(area.Name, approved, rights);
                 var review = ReviewDate(ctx.Now, reviewBy);
                 var existing = ctx.Scalar("SELECT id FROM access_grant WHERE principal = $p COLLATE NOCASE AND service_area_id = $a AND revoked_at IS NULL",
                     ("$p", principal), ("$a", area.Id)) as string;
@@ -74,16 +81,26 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                         "'" + principal + "' already holds grant " + existing + " in '" + area.Name + "'; revoke it first to change its rights.", principal);
                 }
                 var id = Ids.New("grant");
-                ctx.Execute(@"INSERT INTO access_grant(id, principal, service_area_id, rights, reason, review_by, granted_at, granted_by)
-                              VALUES ($id, $p, $a, $r, $why, $rb, $t, $by)",
-                    ("$id", id), ("$p", principal), ("$a", area.Id), ("$r", RightsText(rights)), ("$why", why),
+                ctx.Execute(@"INSERT INTO access_grant(id, principal, service_area_id, rights, access_level, reason, review_by, granted_at, granted_by)
+                              VALUES ($id, $p, $a, $r, $lvl, $why, $rb, $t, $by)",
+                    ("$id", id), ("$p", principal), ("$a", area.Id), ("$r", RightsText(rights)), ("$lvl", approved.Name), ("$why", why),
                     ("$rb", Timestamp.ToText(review)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
                 ctx.Audit("GrantRecordingAccess", "AccessGrant", id, new Dictionary<string, object>
                 {
-                    ["principal"] = principal, ["serviceArea"] = area.Name, ["rights"] = RightsText(rights), ["reviewBy"] = review, ["reason"] = why,
+                    ["principal"] = principal, ["serviceArea"] = area.Name, ["level"] = approved.Name, ["rights"] = RightsText(rights), ["reviewBy"] = review, ["reason"] = why,
                 });
                 return Load(ctx, id);
             });
+        }
+
+        /// <summary>Clause 3.1: nobody nominates themselves or shares with themselves; another member of staff must.</summary>
+        private static void RequireNotSelf(ChangeContext ctx, string principal)
+        {
+            if (string.Equals(principal, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PolicyException("SelfNominationRefused", FailureKind.PermissionDenied,
+                    "'" + ctx.Principal + "' may not nominate themselves for access to recordings (or share one with themselves); another Administrator must.", principal, "3.1");
+            }
         }
 
         /// <summary>
@@ -103,6 +120,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             _store.Recordings.Reach(AccessRight.Share, recordingId, purpose,
                 "shared with " + principal + " until " + Timestamp.ToText(expiresOn) + " (grant " + id + ")", (ctx, recording) =>
                 {
+                    RequireNotSelf(ctx, principal);
                     if (expiresOn <= ctx.Now || expiresOn > ctx.Now.AddDays(MaximumShareDays))
                     {
                         throw new PolicyException("ShareExpiryInvalid", FailureKind.InvalidArgument,
@@ -146,7 +164,11 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         }
 
         /// <summary>Records the review of a grant (who, when) and sets its next review date. The reviewer cannot be the grantee.</summary>
-        public AccessGrant Confirm(string grantId, DateTimeOffset? reviewBy, string comment)
+        /// <remarks>
+        /// The confirmed grant must fit a level of the area's approved request (clause 2.2): <paramref name="level"/> sets
+        /// the level (a grant made before levels were recorded has none); without it the grant keeps its own.
+        /// </remarks>
+        public AccessGrant Confirm(string grantId, DateTimeOffset? reviewBy, string comment, string level = null)
         {
             return _store.Change("review access to recordings", "ConfirmReview", ctx =>
             {
@@ -166,12 +188,16 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                         "'" + ctx.Principal + "' holds grant " + grantId + " and cannot review it; another Administrator must.", grantId, "3.1");
                 }
                 var review = ReviewDate(ctx.Now, reviewBy);
+                var areaId = (string)ctx.Scalar("SELECT service_area_id FROM access_grant WHERE id = $id", ("$id", grant.GrantId));
+                var approved = ApprovedAccessLevels.Load(ctx.Connection, ctx.Transaction, ctx.Now).Find(areaId, grant.ServiceArea, Text.Optional(level) ?? grant.Level);
+                ApprovedAccessLevels.RequireWithin(grant.ServiceArea, approved, grant.Rights.Split('+').Select(x => (AccessRight)Enum.Parse(typeof(AccessRight), x)));
+                ctx.Execute("UPDATE access_grant SET access_level = $lvl WHERE id = $id", ("$lvl", approved.Name), ("$id", grant.GrantId));
                 ctx.Execute("UPDATE access_grant SET reviewed_at = $t, reviewed_by = $p, review_comment = $c, review_by = $rb WHERE id = $id",
                     ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$c", string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()),
                     ("$rb", Timestamp.ToText(review)), ("$id", grantId));
                 ctx.Audit("ConfirmRecordingAccess", "AccessGrant", grantId, new Dictionary<string, object>
                 {
-                    ["principal"] = grant.Principal, ["serviceArea"] = grant.ServiceArea, ["reviewBy"] = review, ["comment"] = comment,
+                    ["principal"] = grant.Principal, ["serviceArea"] = grant.ServiceArea, ["level"] = approved.Name, ["reviewBy"] = review, ["comment"] = comment,
                 });
                 return Load(ctx, grantId);
             });
@@ -197,7 +223,14 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 args.Add(("$due", Timestamp.ToText(now.AddDays(q.WithinDays))));
             }
             var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY g.principal COLLATE NOCASE, area_name, g.granted_at";
-            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, r => Map(r, now));
+            var levels = _store.Db.Read(c => ApprovedAccessLevels.Load(c, null, now));
+            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, r => Annotate(Map(r, now), r, levels));
+        }
+
+        private static AccessGrant Annotate(AccessGrant g, SqliteDataReader r, ApprovedAccessLevels levels)
+        {
+            g.WithinApprovedLevel = levels.IsWithin(r.Text("service_area_id"), g.Level, g.Rights);
+            return g;
         }
 
         internal static AccessGrant Load(ChangeContext ctx, string grantId)
@@ -209,7 +242,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 {
                     throw new PolicyException("GrantNotFound", FailureKind.ObjectNotFound, "There is no access grant '" + grantId + "'.", grantId);
                 }
-                return Map(r, ctx.Now);
+                return Annotate(Map(r, ctx.Now), r, ApprovedAccessLevels.Load(ctx.Connection, ctx.Transaction, ctx.Now));
             }
         }
 
@@ -222,6 +255,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 ServiceArea = r.Text("area_name"),
                 RecordingId = r.Text("recording_id") ?? "",
                 Rights = r.Text("rights"),
+                Level = r.Text("access_level") ?? "",
                 Reason = r.Text("reason"),
                 ReviewBy = r.NullableTime("review_by"),
                 ExpiresOn = r.NullableTime("expires_on"),

@@ -5,7 +5,9 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.AccessLog;
+using CallRecordingAdmin.Engine.Retention;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
@@ -32,6 +34,8 @@ namespace CallRecordingAdmin.Engine.LegalHolds
         public string Destination { get; set; }
         public int Exported { get; set; }
         public int RemovedFromStore { get; set; }
+        /// <summary>Originals whose stored file could not be deleted: they stay PendingDelete and the next purge retries (RecordingDeleteFailed).</summary>
+        public int NotRemoved { get; set; }
         public string ManifestSha256 { get; set; }
     }
 
@@ -53,60 +57,75 @@ namespace CallRecordingAdmin.Engine.LegalHolds
 
         internal HoldExport(RecordingStore store) { _store = store; }
 
-        public HoldExportResult Export(string holdId, string destination, bool removeFromStore, Action<int, int> progress = null)
+        /// <summary>
+        /// Exports a hold's recordings. The acting principal needs the Administrator or DPO role and a Copy nomination on
+        /// every service area in the hold (clause 3.1: roles do not reach content); a refusal is in the access log. Every
+        /// access is logged before any audio is decrypted, and a failure part-way removes the audio this run wrote, so
+        /// decrypted audio never exists without its record.
+        /// </summary>
+        public HoldExportResult Export(string holdId, string destination, bool removeFromStore, Action<int, int> progress = null, Action<PolicyException> deleteFailed = null)
         {
             var folder = Path.GetFullPath(destination);
-            var (hold, recordings) = _store.Change("export legal holds", ctx =>
-            {
-                ctx.RequireAny("export legal holds", null, null, RecordingRole.Administrator, RecordingRole.DataProtectionOfficer);
-                var h = LegalHoldRegister.Load(ctx, holdId);
-                var list = new List<Recording>();
-                using (var cmd = ctx.Command(RecordingRegister.Select + " JOIN legal_hold_recording hr ON hr.recording_id = r.id WHERE hr.hold_id = $h ORDER BY r.start_time", ("$h", h.HoldId)))
-                using (var r = cmd.ExecuteReader())
-                {
-                    while (r.Read()) list.Add(RecordingRegister.Map(r));
-                }
-                return (h, list);
-            });
+            var (hold, recordings) = ReachHold(holdId, folder);
             Directory.CreateDirectory(folder);
             var exportedAt = _store.Clock.UtcNow;
             var entries = new List<SortedDictionary<string, object>>();
+            var written = new List<string>();
             var i = 0;
-            foreach (var rec in recordings)
+            try
             {
-                progress?.Invoke(++i, recordings.Count);
-                var name = Safe(rec.CallId) + "_" + rec.RecordingId + ".wav";
-                var target = Path.Combine(folder, name);
-                string exportedSha = null;
-                string status;
-                if (rec.State == RecordingState.Active || rec.State == RecordingState.PendingDelete)
+                foreach (var rec in recordings)
                 {
-                    _store.Recordings.DecryptTo(rec, target);
-                    exportedSha = RecordingCipher.Sha256OfFile(target);
-                    if (!string.Equals(exportedSha, rec.Sha256, StringComparison.OrdinalIgnoreCase))
+                    progress?.Invoke(++i, recordings.Count);
+                    var name = Safe(rec.CallId) + "_" + rec.RecordingId + ".wav";
+                    var target = Path.Combine(folder, name);
+                    string exportedSha = null;
+                    string status;
+                    if (rec.State == RecordingState.Active || rec.State == RecordingState.PendingDelete)
                     {
-                        throw new PolicyException("ExportVerificationFailed", FailureKind.InvalidData,
-                            "the exported copy of " + rec.RecordingId + " does not match the SHA-256 taken at import; nothing was removed from the store.", rec.RecordingId, "2.5");
+                        var existed = File.Exists(target);
+                        _store.Recordings.DecryptTo(rec, target);
+                        if (!existed) written.Add(target);
+                        exportedSha = RecordingCipher.Sha256OfFile(target);
+                        if (!string.Equals(exportedSha, rec.Sha256, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw new PolicyException("ExportVerificationFailed", FailureKind.InvalidData,
+                                "the exported copy of " + rec.RecordingId + " does not match the SHA-256 taken at import; nothing was removed from the store.", rec.RecordingId, "2.5");
+                        }
+                        status = "Exported";
                     }
-                    status = "Exported";
+                    else if (rec.State == RecordingState.Extracted && File.Exists(target))
+                    {
+                        exportedSha = RecordingCipher.Sha256OfFile(target);
+                        status = string.Equals(exportedSha, rec.Sha256, StringComparison.OrdinalIgnoreCase) ? "Exported" : "Altered";
+                    }
+                    else
+                    {
+                        status = rec.State == RecordingState.Extracted ? "ExtractedElsewhere" : "Deleted";
+                        name = "";
+                    }
+                    entries.Add(new SortedDictionary<string, object>(StringComparer.Ordinal)
+                    {
+                        ["recordingId"] = rec.RecordingId, ["callId"] = rec.CallId, ["serviceArea"] = rec.ServiceArea, ["extension"] = rec.Extension,
+                        ["startTime"] = Timestamp.ToText(rec.StartTime), ["durationSeconds"] = rec.DurationSeconds, ["direction"] = rec.Direction.ToString(),
+                        ["remoteNumber"] = rec.RemoteNumber, ["agent"] = rec.Agent, ["file"] = name, ["status"] = status,
+                        ["originalSha256"] = rec.Sha256, ["exportedSha256"] = exportedSha,
+                    });
                 }
-                else if (rec.State == RecordingState.Extracted && File.Exists(target))
+            }
+            catch (Exception e) when (e is PolicyException || e is IOException || e is UnauthorizedAccessException)
+            {
+                // Never decrypted audio without its record: what this run wrote goes, and the chain says why.
+                foreach (var f in written) RecordingRegister.TryDelete(f);
+                _store.Change("export legal holds", ctx =>
                 {
-                    exportedSha = RecordingCipher.Sha256OfFile(target);
-                    status = string.Equals(exportedSha, rec.Sha256, StringComparison.OrdinalIgnoreCase) ? "Exported" : "Altered";
-                }
-                else
-                {
-                    status = rec.State == RecordingState.Extracted ? "ExtractedElsewhere" : "Deleted";
-                    name = "";
-                }
-                entries.Add(new SortedDictionary<string, object>(StringComparer.Ordinal)
-                {
-                    ["recordingId"] = rec.RecordingId, ["callId"] = rec.CallId, ["serviceArea"] = rec.ServiceArea, ["extension"] = rec.Extension,
-                    ["startTime"] = Timestamp.ToText(rec.StartTime), ["durationSeconds"] = rec.DurationSeconds, ["direction"] = rec.Direction.ToString(),
-                    ["remoteNumber"] = rec.RemoteNumber, ["agent"] = rec.Agent, ["file"] = name, ["status"] = status,
-                    ["originalSha256"] = rec.Sha256, ["exportedSha256"] = exportedSha,
+                    ctx.Audit("ExportLegalHoldFailed", "LegalHold", hold.HoldId, new Dictionary<string, object>
+                    {
+                        ["destination"] = folder, ["error"] = e.Message, ["removedFiles"] = written.Count,
+                    });
+                    return 0;
                 });
+                throw;
             }
             var manifest = new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
@@ -138,11 +157,6 @@ namespace CallRecordingAdmin.Engine.LegalHolds
             var exported = entries.Count(e => (string)e["status"] == "Exported");
             _store.Change("export legal holds", ctx =>
             {
-                foreach (var e in entries.Where(x => (string)x["status"] == "Exported"))
-                {
-                    AccessRecord.Write(ctx, "ExportLegalHold", AccessOutcome.Allowed, (string)e["recordingId"], (string)e["serviceArea"], "LegalHold:" + hold.Kind, hold.Reason,
-                        "case " + hold.CaseReference + " to " + folder);
-                }
                 ctx.Audit("ExportLegalHold", "LegalHold", hold.HoldId, new Dictionary<string, object>
                 {
                     ["destination"] = folder, ["recordings"] = exported, ["manifestSha256"] = manifestSha, ["removeFromStore"] = removeFromStore,
@@ -150,28 +164,82 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 return 0;
             });
 
-            var removed = 0;
+            int removed = 0, notRemoved = 0;
             if (removeFromStore)
             {
-                // Only now that every copy verified: mark each Extracted (commit), then delete its stored file.
+                // Only now that every copy verified: claim each original (PendingDelete, with where it went; commit), delete its
+                // stored file, and only once the file is gone mark it Extracted (RecordingDeletion, shared with the purge).
                 foreach (var e in entries.Where(x => (string)x["status"] == "Exported"))
                 {
                     var id = (string)e["recordingId"];
-                    var changed = _store.Change("extract recordings", ctx =>
+                    var claimed = _store.Change("extract recordings", ctx =>
+                        ctx.Execute("UPDATE recording SET state = 'PendingDelete', extracted_to = $to, extracted_at = $t WHERE id = $id AND state IN ('Active', 'PendingDelete')",
+                            ("$to", Path.Combine(folder, (string)e["file"])), ("$t", Timestamp.ToText(ctx.Now)), ("$id", id)));
+                    if (claimed == 0) continue;
+                    var failure = RecordingDeletion.DeleteFile(_store, id);
+                    if (failure != null)
                     {
-                        var n = ctx.Execute("UPDATE recording SET state = 'Extracted', extracted_to = $to, extracted_at = $t WHERE id = $id AND state IN ('Active', 'PendingDelete')",
-                            ("$to", Path.Combine(folder, (string)e["file"])), ("$t", Timestamp.ToText(ctx.Now)), ("$id", id));
-                        if (n > 0)
-                        {
-                            ctx.Audit("ExtractRecording", "Recording", id, new Dictionary<string, object> { ["holdId"] = hold.HoldId, ["caseReference"] = hold.CaseReference, ["to"] = folder, ["sha256"] = e["originalSha256"] });
-                        }
-                        return n;
-                    });
-                    RecordingRegister.TryDelete(_store.Recordings.StoredFile(id));
-                    removed += changed;
+                        RecordingDeletion.RecordFailures(_store, "extract recordings", new[] { failure });
+                        notRemoved++;
+                        deleteFailed?.Invoke(failure);
+                        continue;
+                    }
+                    var finished = _store.Change("extract recordings", ctx =>
+                        RecordingDeletion.Finish(ctx, id, ctx.Principal, "Extracted for case " + hold.CaseReference + " (hold " + hold.HoldId + ")", 0));
+                    if (finished) removed++;
                 }
             }
-            return new HoldExportResult { HoldId = hold.HoldId, CaseReference = hold.CaseReference, Destination = folder, Exported = exported, RemovedFromStore = removed, ManifestSha256 = manifestSha };
+            return new HoldExportResult { HoldId = hold.HoldId, CaseReference = hold.CaseReference, Destination = folder, Exported = exported, RemovedFromStore = removed, NotRemoved = notRemoved, ManifestSha256 = manifestSha };
+        }
+
+        /// <summary>
+        /// The checks and the access-log rows of an extraction, in one transaction before anything is decrypted: the role,
+        /// then an active Copy nomination on every service area in the hold. A refusal is written to the access log.
+        /// </summary>
+        private (LegalHold, List<Recording>) ReachHold(string holdId, string folder)
+        {
+            try
+            {
+                return _store.Change("export legal holds", "ExportLegalHold", ctx =>
+                {
+                    ctx.RequireAny("export legal holds", null, null, RecordingRole.Administrator, RecordingRole.DataProtectionOfficer);
+                    var h = LegalHoldRegister.Load(ctx, holdId);
+                    var list = new List<Recording>();
+                    using (var cmd = ctx.Command(RecordingRegister.Select + " JOIN legal_hold_recording hr ON hr.recording_id = r.id WHERE hr.hold_id = $h ORDER BY r.start_time", ("$h", h.HoldId)))
+                    using (var r = cmd.ExecuteReader())
+                    {
+                        while (r.Read()) list.Add(RecordingRegister.Map(r));
+                    }
+                    foreach (var first in list.GroupBy(x => x.ServiceArea, StringComparer.OrdinalIgnoreCase).Select(g => g.First()))
+                    {
+                        try
+                        {
+                            AccessGate.Require(ctx, ctx.Principal, first, AccessRight.Copy);
+                        }
+                        catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue")
+                        {
+                            throw new PolicyException(e.ErrorId, e.Kind, "extracting the recordings of hold " + h.HoldId + " (case " + h.CaseReference + ") needs a Copy nomination on every service area in it: " +
+                                e.Message.Substring(e.Message.IndexOf(':') + 2), first.RecordingId, "3.1");
+                        }
+                    }
+                    foreach (var rec in list.Where(x => x.State == RecordingState.Active || x.State == RecordingState.PendingDelete))
+                    {
+                        AccessRecord.Write(ctx, "ExportLegalHold", AccessOutcome.Allowed, rec.RecordingId, rec.ServiceArea, "LegalHold:" + h.Kind, h.Reason,
+                            "case " + h.CaseReference + " to " + folder);
+                    }
+                    return (h, list);
+                });
+            }
+            catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue")
+            {
+                _store.Change("export legal holds", ctx =>
+                {
+                    var area = ctx.Scalar("SELECT sa.name FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id", ("$id", e.Target)) as string;
+                    AccessRecord.Write(ctx, "ExportLegalHold", AccessOutcome.Refused, (string)e.Target, area, null, null, "hold " + holdId + ": " + e.ErrorId + ": " + e.Message);
+                    return 0;
+                });
+                throw;
+            }
         }
 
         private static string ManifestDigest(string folder)

@@ -276,6 +276,9 @@ CREATE TABLE subject_access_request (
 );
 CREATE INDEX subject_access_request_due ON subject_access_request(status, due_on);
 "),
+            new Migration(6, "Nominations name the level of access of the area's approved request (clause 2.2)", @"
+ALTER TABLE access_grant ADD COLUMN access_level TEXT;
+"),
         };
 
         public static int Latest => All[All.Count - 1].Version;

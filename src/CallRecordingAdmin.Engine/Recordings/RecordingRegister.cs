@@ -9,6 +9,7 @@ using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.RecordedExtensions;
+using CallRecordingAdmin.Engine.Retention;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
@@ -180,6 +181,21 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     TryDelete(p.Partial);
                 }
+            }
+            // Every refused call is in the access log (and so the audit chain): who, which call, why.
+            var refused = prepared.Where(p => p.Outcome.Error != null).ToList();
+            if (refused.Count > 0)
+            {
+                _store.Change("import recordings", ctx =>
+                {
+                    foreach (var p in refused)
+                    {
+                        var item = p.Outcome.Item;
+                        AccessRecord.Write(ctx, "Import", AccessOutcome.Refused, null, null, null, null,
+                            "call " + Text.Optional(item.CallId) + " from '" + item.Path + "': " + p.Outcome.Error.ErrorId + ": " + p.Outcome.Error.Message);
+                    }
+                    return 0;
+                });
             }
             return prepared.Select(p => p.Outcome).ToList();
         }
@@ -406,9 +422,19 @@ namespace CallRecordingAdmin.Engine.Recordings
             var key = _store.ReadMasterKey();
             Directory.CreateDirectory(Path.GetDirectoryName(full));
             var temp = full + ".partial";
+            FileStream opened;
             try
             {
-                using (var stored = File.OpenRead(StoredFile(recording)))
+                opened = File.OpenRead(StoredFile(recording));
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                throw new PolicyException("RecordingFileMissing", FailureKind.ReadError,
+                    "the stored file of recording " + recording.RecordingId + " is missing; nothing was written. Test-RecordingStore reports it; restore the file from a backup.", recording.RecordingId, "2.5", e);
+            }
+            try
+            {
+                using (var stored = opened)
                 using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
                 {
                     RecordingCipher.Decrypt(stored, output, recording.RecordingId, key, recording.Sha256);
@@ -477,10 +503,15 @@ namespace CallRecordingAdmin.Engine.Recordings
                 RequireNotHeld(ctx, rec);
                 ctx.Execute("UPDATE recording SET state = 'PendingDelete' WHERE id = $id AND state = 'Active'", ("$id", rec.RecordingId));
             });
-            TryDelete(StoredFile(pending));
+            var failure = RecordingDeletion.DeleteFile(_store, pending.RecordingId);
+            if (failure != null)
+            {
+                RecordingDeletion.RecordFailures(_store, "remove recordings", new[] { failure });
+                throw failure;
+            }
             return _store.Change("remove recordings", ctx =>
             {
-                FinishDeletion(ctx, pending.RecordingId, ctx.Principal, "Removed: " + purpose.Reason, pending.StoredBytes);
+                RecordingDeletion.Finish(ctx, pending.RecordingId, ctx.Principal, "Removed: " + purpose.Reason, pending.StoredBytes);
                 return Load(ctx, pending.RecordingId);
             });
         }
@@ -495,10 +526,22 @@ namespace CallRecordingAdmin.Engine.Recordings
             {
                 var rec = FindActive(ctx, recordingId);
                 AccessGate.Require(ctx, ctx.Principal, rec, right);
+                if (right != AccessRight.Delete) RequireFile(rec);
                 also?.Invoke(ctx, rec);
                 AccessRecord.Allowed(ctx, right.ToString(), rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, detail);
                 return rec;
             });
+
+        /// <summary>RecordingFileMissing when an active recording's stored file is not there (a read, never a write failure).</summary>
+        internal void RequireFile(Recording rec)
+        {
+            var file = StoredFile(rec);
+            if (!File.Exists(file))
+            {
+                throw new PolicyException("RecordingFileMissing", FailureKind.ReadError,
+                    "the stored file of recording " + rec.RecordingId + " is missing (" + file + "); nothing was written. Test-RecordingStore reports it; restore the file from a backup.", rec.RecordingId, "2.5");
+            }
+        }
 
         internal static void RequireNotHeld(ChangeContext ctx, Recording rec)
         {
@@ -509,26 +552,6 @@ namespace CallRecordingAdmin.Engine.Recordings
                 throw new PolicyException("RecordingOnLegalHold", FailureKind.InvalidOperation,
                     "recording " + rec.RecordingId + " is on legal hold for case " + hold + " and must be kept whatever its age; release the hold first.", rec.RecordingId, "2.5");
             }
-        }
-
-        /// <summary>PendingDelete → Deleted with its certificate-of-deletion audit event; does nothing if another run finished it first.</summary>
-        internal static bool FinishDeletion(ChangeContext ctx, string recordingId, string principal, string reason, long bytes)
-        {
-            var changed = ctx.Execute("UPDATE recording SET state = 'Deleted', deleted_at = $t, deleted_by = $p, deletion_reason = $r WHERE id = $id AND state = 'PendingDelete'",
-                ("$t", Timestamp.ToText(ctx.Now)), ("$p", principal), ("$r", reason), ("$id", recordingId));
-            if (changed == 0) return false;
-            string callId, sha, area, start;
-            using (var cmd = ctx.Command("SELECT r.call_id, r.sha256, sa.name, r.start_time FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id", ("$id", recordingId)))
-            using (var rd = cmd.ExecuteReader())
-            {
-                rd.Read();
-                callId = rd.GetString(0); sha = rd.GetString(1); area = rd.GetString(2); start = rd.GetString(3);
-            }
-            ctx.Audit("DeleteRecording", "Recording", recordingId, new Dictionary<string, object>
-            {
-                ["callId"] = callId, ["serviceArea"] = area, ["startTime"] = start, ["sha256"] = sha, ["reason"] = reason, ["bytesFreed"] = bytes,
-            });
-            return true;
         }
 
         internal static Recording FindActive(ChangeContext ctx, string recordingId)
@@ -580,31 +603,53 @@ namespace CallRecordingAdmin.Engine.Recordings
             return rows.Count;
         }
 
+        /// <summary>The ".partial" files killed imports left, which <see cref="Recover"/> would finish or remove (reading only).</summary>
+        public IReadOnlyList<string> PendingRecovery()
+        {
+            var root = Path.Combine(_store.Path, RecordingStore.RecordingsFolderName);
+            if (!Directory.Exists(root)) return new string[0];
+            return Directory.EnumerateFiles(root, "*" + FileSuffix + PartialSuffix, SearchOption.AllDirectories).ToList();
+        }
+
         /// <summary>
         /// Finishes what killed imports left: a ".partial" file whose row was committed is renamed into place;
-        /// one with no row, not held open by a running import, is removed. Returns what it did.
+        /// one with no row, not held open by a running import, is removed. Needs the Administrator role (a refusal is
+        /// in the access log) and writes a RecoverImport audit event for each file it finishes or removes.
+        /// Returns what it did.
         /// </summary>
         public IReadOnlyList<string> Recover()
         {
             var done = new List<string>();
-            var root = Path.Combine(_store.Path, RecordingStore.RecordingsFolderName);
-            if (!Directory.Exists(root)) return done;
-            foreach (var partial in Directory.EnumerateFiles(root, "*" + FileSuffix + PartialSuffix, SearchOption.AllDirectories).ToList())
+            var partials = PendingRecovery();
+            if (partials.Count == 0) return done;
+            _store.Change("recover interrupted imports", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "recover interrupted imports"); return 0; });
+            foreach (var partial in partials)
             {
                 var id = Path.GetFileName(partial);
                 id = id.Substring(0, id.Length - FileSuffix.Length - PartialSuffix.Length);
-                var state = _store.Db.Read(c => PolicyDb.Scalar(c, null, "SELECT state FROM recording WHERE id = $id", ("$id", id)) as string);
                 var final = partial.Substring(0, partial.Length - PartialSuffix.Length);
-                if (state == "Active" && !File.Exists(final))
+                string action = null;
+                _store.Change("recover interrupted imports", ctx =>
                 {
-                    File.Move(partial, final);
-                    done.Add("completed import of " + id);
-                }
-                else if (state == null && NotInUse(partial))
-                {
-                    TryDelete(partial);
-                    done.Add("removed the unfinished import file of " + id);
-                }
+                    // Decided and audited inside the write lock, so a running import cannot commit its row meanwhile.
+                    var state = ctx.Scalar("SELECT state FROM recording WHERE id = $id", ("$id", id)) as string;
+                    if (state == "Active" && !File.Exists(final))
+                    {
+                        File.Move(partial, final);
+                        action = "completed import of " + id;
+                    }
+                    else if (state == null && NotInUse(partial))
+                    {
+                        File.Delete(partial);
+                        action = "removed the unfinished import file of " + id;
+                    }
+                    if (action != null)
+                    {
+                        ctx.Audit("RecoverImport", "Recording", id, new Dictionary<string, object> { ["file"] = partial, ["action"] = action });
+                    }
+                    return 0;
+                });
+                if (action != null) done.Add(action);
             }
             return done;
         }

@@ -23,6 +23,8 @@ namespace CallRecordingAdmin.Engine.Retention
         public long BytesFreed { get; set; }
         /// <summary>Deletions a killed run had begun and this run finished.</summary>
         public long Resumed { get; set; }
+        /// <summary>Recordings whose file could not be deleted: they stay PendingDelete (never Deleted) and the next run retries.</summary>
+        public long DeleteFailed { get; set; }
     }
 
     /// <summary>
@@ -45,7 +47,7 @@ namespace CallRecordingAdmin.Engine.Retention
         /// Purges what has expired by <paramref name="asOf"/> (default now). A future <paramref name="asOf"/>, or
         /// <paramref name="forecast"/>, only reports: nothing is deleted before its real expiry.
         /// </summary>
-        public IReadOnlyList<PurgeSummary> Run(IReadOnlyList<string> areas, DateTimeOffset? asOf, int? limit, bool forecast, Action<long, long> progress = null)
+        public IReadOnlyList<PurgeSummary> Run(IReadOnlyList<string> areas, DateTimeOffset? asOf, int? limit, bool forecast, Action<long, long> progress = null, Action<PolicyException> deleteFailed = null)
         {
             var now = _store.Clock.UtcNow;
             var cutoff = asOf ?? now;
@@ -80,8 +82,15 @@ namespace CallRecordingAdmin.Engine.Retention
             {
                 foreach (var (id, areaId, bytes) in Pending(areaIds.Keys))
                 {
-                    RecordingRegister.TryDelete(recordings.StoredFile(id));
-                    var finished = _store.Change("purge recordings", ctx => RecordingRegister.FinishDeletion(ctx, id, ctx.Principal, "Deletion finished after an interrupted run", bytes));
+                    var failure = RecordingDeletion.DeleteFile(_store, id);
+                    if (failure != null)
+                    {
+                        RecordingDeletion.RecordFailures(_store, "purge recordings", new[] { failure });
+                        summaries[areaId].DeleteFailed++;
+                        deleteFailed?.Invoke(failure);
+                        continue;
+                    }
+                    var finished = _store.Change("purge recordings", ctx => RecordingDeletion.Finish(ctx, id, ctx.Principal, "Deletion finished after an interrupted run", bytes));
                     if (finished) { summaries[areaId].Resumed++; summaries[areaId].Purged++; summaries[areaId].BytesFreed += bytes; }
                 }
             }
@@ -134,22 +143,29 @@ namespace CallRecordingAdmin.Engine.Retention
                         return batch;
                     });
                     if (claimed.Count == 0) break;
+                    var failures = new List<PolicyException>();
                     foreach (var (id, _) in claimed)
                     {
-                        RecordingRegister.TryDelete(recordings.StoredFile(id));
+                        var failure = RecordingDeletion.DeleteFile(_store, id);
+                        if (failure != null) failures.Add(failure);
                     }
+                    var failed = new HashSet<string>(failures.Select(f => (string)f.Target), StringComparer.Ordinal);
                     _store.Change("purge recordings", ctx =>
                     {
                         foreach (var (id, bytes) in claimed)
                         {
-                            if (RecordingRegister.FinishDeletion(ctx, id, ctx.Principal, "Retention period ended (clause 2.5)", bytes))
+                            if (failed.Contains(id)) continue;
+                            if (RecordingDeletion.Finish(ctx, id, ctx.Principal, "Retention period ended (clause 2.5)", bytes))
                             {
                                 s.Purged++;
                                 s.BytesFreed += bytes;
                             }
                         }
+                        foreach (var f in failures) RecordingDeletion.RecordFailure(ctx, (string)f.Target, "purge recordings", f);
                         return 0;
                     });
+                    s.DeleteFailed += failures.Count;
+                    foreach (var f in failures) deleteFailed?.Invoke(f);
                     purged += claimed.Count;
                     progress?.Invoke(purged, total);
                 }

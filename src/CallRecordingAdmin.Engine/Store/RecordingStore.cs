@@ -245,13 +245,14 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
-            catch (PolicyException e) when (e.ErrorId == "AccessDenied")
+            catch (PolicyException e) when (e.ErrorId == "AccessDenied" || e.ErrorId == "SelfRoleGrantRefused" ||
+                                            (accessAction != null && LoggedChangeRefusals.Contains(e.ErrorId)))
             {
                 Db.Write((c, tx) =>
                 {
                     if (accessAction == null)
                     {
-                        AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, "AccessDenied", "Action", doing, new Dictionary<string, object> { ["message"] = e.Message });
+                        AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, "AccessDenied", "Action", doing, new Dictionary<string, object> { ["message"] = e.Message, ["errorId"] = e.ErrorId });
                     }
                     else
                     {
@@ -261,6 +262,19 @@ namespace CallRecordingAdmin.Engine.Store
                 throw;
             }
         }
+
+        /// <summary>Refusals of a change to recordings or grants that go to the access log beside a missing role (clause 3.1).</summary>
+        private static readonly HashSet<string> LoggedChangeRefusals = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "SelfNominationRefused", "SelfReviewNotAllowed", "RightNotInApprovedAccessLevel", "AccessLevelNotApproved", "AccessLevelRequired",
+        };
+
+        /// <summary>Refusals of an access to a recording that go to the access log: every one a user can meet (clause 3.1).</summary>
+        private static readonly HashSet<string> LoggedRefusals = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "AccessNotGranted", "AccessReviewOverdue", "RecordingOnLegalHold", "AccessDenied", "RecordingNotAvailable", "RecordingNotFound", "RecordingFileMissing",
+            "SelfNominationRefused",
+        };
 
         /// <summary>
         /// Runs one access to a recording (clause 3.1). A refusal — no grant, an overdue review, a hold —
@@ -272,7 +286,7 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
-            catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue" || e.ErrorId == "RecordingOnLegalHold" || e.ErrorId == "AccessDenied")
+            catch (PolicyException e) when (LoggedRefusals.Contains(e.ErrorId))
             {
                 Db.Write((c, tx) =>
                 {
@@ -350,7 +364,16 @@ namespace CallRecordingAdmin.Engine.Store
                 var file = Recordings.StoredFile(row.Id);
                 if (row.State == "PendingDelete")
                 {
-                    if (File.Exists(file)) expected.Add(file);
+                    if (File.Exists(file))
+                    {
+                        expected.Add(file);
+                        if (Db.Read(c => Retention.RecordingDeletion.HasFailed(c, row.Id)))
+                        {
+                            yield return new StoreFinding("RecordingDeleteFailed", FindingSeverity.Error,
+                                "Recording " + row.Id + " is past its deletion but its file could not be deleted (" + file + "); it stays PendingDelete. Make the file deletable; the next Invoke-RetentionPurge retries.", row.Id);
+                            continue;
+                        }
+                    }
                     yield return new StoreFinding("PendingDeletion", FindingSeverity.Warning, "Recording " + row.Id + " is being deleted; the next Invoke-RetentionPurge finishes it.", row.Id);
                     continue;
                 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
@@ -104,51 +105,106 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
 
         /// <summary>
         /// Finds every recording of the person's numbers, exports the ones still in the store as audio with an
-        /// index CSV that also lists those already extracted or purged, logs each access with purpose
-        /// SubjectAccess, and marks the request fulfilled.
+        /// index CSV that also lists those already extracted or purged, and marks the request fulfilled. The exporter
+        /// needs the DPO or Administrator role and a Download nomination on every service area whose audio it
+        /// exports (clause 3.1: roles do not reach content); a refusal is in the access log. Each access is logged
+        /// with purpose SubjectAccess before any audio is decrypted, and a failure part-way removes the audio this
+        /// run wrote: decrypted audio never exists without its record.
         /// </summary>
         public SubjectAccessRequest Export(string requestId, string destination)
         {
             var folder = Path.GetFullPath(destination);
-            var (sar, recordings) = _store.Change("answer subject access requests", ctx =>
+            (SubjectAccessRequest, List<Recording>) reached;
+            try
             {
-                RequireDpo(ctx, "answer subject access requests");
-                var s = Load(ctx.Connection, ctx.Transaction, ctx.Now, requestId);
-                var numbers = s.PhoneNumbers.Split(new[] { "; " }, StringSplitOptions.RemoveEmptyEntries);
-                var list = new List<Recording>();
-                var names = numbers.Select((n, i) => "$n" + i).ToList();
-                using (var cmd = ctx.Command(RecordingRegister.Select + " WHERE r.remote_number IN (" + string.Join(", ", names) + ") ORDER BY r.start_time",
-                           numbers.Select((n, i) => ("$n" + i, (object)n)).ToArray()))
-                using (var r = cmd.ExecuteReader())
+                reached = _store.Change("answer subject access requests", "SubjectAccessExport", ctx =>
                 {
-                    while (r.Read()) list.Add(RecordingRegister.Map(r));
-                }
-                return (s, list);
-            });
+                    RequireDpo(ctx, "answer subject access requests");
+                    var s = Load(ctx.Connection, ctx.Transaction, ctx.Now, requestId);
+                    var numbers = s.PhoneNumbers.Split(new[] { "; " }, StringSplitOptions.RemoveEmptyEntries);
+                    var list = new List<Recording>();
+                    var names = numbers.Select((n, i) => "$n" + i).ToList();
+                    using (var cmd = ctx.Command(RecordingRegister.Select + " WHERE r.remote_number IN (" + string.Join(", ", names) + ") ORDER BY r.start_time",
+                               numbers.Select((n, i) => ("$n" + i, (object)n)).ToArray()))
+                    using (var r = cmd.ExecuteReader())
+                    {
+                        while (r.Read()) list.Add(RecordingRegister.Map(r));
+                    }
+                    var toExport = list.Where(Exportable).ToList();
+                    foreach (var first in toExport.GroupBy(x => x.ServiceArea, StringComparer.OrdinalIgnoreCase).Select(g => g.First()))
+                    {
+                        try
+                        {
+                            AccessGate.Require(ctx, ctx.Principal, first, AccessRight.Download);
+                        }
+                        catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue")
+                        {
+                            throw new PolicyException(e.ErrorId, e.Kind, "answering subject access request " + s.Reference + " needs a Download nomination on every service area whose recordings it exports: " +
+                                e.Message.Substring(e.Message.IndexOf(':') + 2), first.RecordingId, "3.1");
+                        }
+                    }
+                    foreach (var rec in toExport)
+                    {
+                        AccessRecord.Write(ctx, "SubjectAccessExport", AccessOutcome.Allowed, rec.RecordingId, rec.ServiceArea, "SubjectAccess", s.Reference, "exported to " + folder);
+                    }
+                    return (s, list);
+                });
+            }
+            catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue")
+            {
+                _store.Change("answer subject access requests", ctx =>
+                {
+                    var area = ctx.Scalar("SELECT sa.name FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id", ("$id", e.Target)) as string;
+                    AccessRecord.Write(ctx, "SubjectAccessExport", AccessOutcome.Refused, (string)e.Target, area, "SubjectAccess", requestId, e.ErrorId + ": " + e.Message);
+                    return 0;
+                });
+                throw;
+            }
+            var (sar, recordings) = reached;
             Directory.CreateDirectory(folder);
             var rows = new List<string[]>();
+            var written = new List<string>();
             var exported = 0;
-            foreach (var rec in recordings)
+            try
             {
-                string status, file = "", note = "";
-                if (rec.State == RecordingState.Active || rec.State == RecordingState.PendingDelete)
+                foreach (var rec in recordings)
                 {
-                    file = rec.StartTime.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "_" + rec.RecordingId + ".wav";
-                    _store.Recordings.DecryptTo(rec, Path.Combine(folder, file));
-                    status = "Exported";
-                    exported++;
+                    string status, file = "", note = "";
+                    if (Exportable(rec))
+                    {
+                        file = rec.StartTime.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "_" + rec.RecordingId + ".wav";
+                        var target = Path.Combine(folder, file);
+                        var existed = File.Exists(target);
+                        _store.Recordings.DecryptTo(rec, target);
+                        if (!existed) written.Add(target);
+                        status = "Exported";
+                        exported++;
+                    }
+                    else if (rec.State == RecordingState.Extracted)
+                    {
+                        status = "Extracted";
+                        note = "held for a legal or investigation record since " + (rec.ExtractedAt.HasValue ? Timestamp.ToText(rec.ExtractedAt.Value) : "") + "; ask its case owner";
+                    }
+                    else
+                    {
+                        status = "Purged";
+                        note = "deleted " + (rec.DeletedAt.HasValue ? Timestamp.ToText(rec.DeletedAt.Value) : "") + ": " + rec.DeletionReason;
+                    }
+                    rows.Add(new[] { rec.RecordingId, rec.CallId, Timestamp.ToText(rec.StartTime), rec.ServiceArea, rec.Direction.ToString(), rec.RemoteNumber, status, file, rec.Sha256, note });
                 }
-                else if (rec.State == RecordingState.Extracted)
+            }
+            catch (Exception e) when (e is PolicyException || e is IOException || e is UnauthorizedAccessException)
+            {
+                foreach (var f in written) RecordingRegister.TryDelete(f);
+                _store.Change("answer subject access requests", ctx =>
                 {
-                    status = "Extracted";
-                    note = "held for a legal or investigation record since " + (rec.ExtractedAt.HasValue ? Timestamp.ToText(rec.ExtractedAt.Value) : "") + "; ask its case owner";
-                }
-                else
-                {
-                    status = "Purged";
-                    note = "deleted " + (rec.DeletedAt.HasValue ? Timestamp.ToText(rec.DeletedAt.Value) : "") + ": " + rec.DeletionReason;
-                }
-                rows.Add(new[] { rec.RecordingId, rec.CallId, Timestamp.ToText(rec.StartTime), rec.ServiceArea, rec.Direction.ToString(), rec.RemoteNumber, status, file, rec.Sha256, note });
+                    ctx.Audit("ExportSubjectAccessRequestFailed", "SubjectAccessRequest", sar.RequestId, new Dictionary<string, object>
+                    {
+                        ["reference"] = sar.Reference, ["destination"] = folder, ["error"] = e.Message, ["removedFiles"] = written.Count,
+                    });
+                    return 0;
+                });
+                throw;
             }
             using (var writer = new StreamWriter(Path.Combine(folder, "index.csv"), false, new UTF8Encoding(true)))
             using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
@@ -163,10 +219,6 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
             }
             return _store.Change("answer subject access requests", ctx =>
             {
-                foreach (var row in rows.Where(r => r[6] == "Exported"))
-                {
-                    AccessRecord.Write(ctx, "SubjectAccessExport", AccessOutcome.Allowed, row[0], row[3], "SubjectAccess", sar.Reference, "exported to " + folder);
-                }
                 ctx.Execute("UPDATE subject_access_request SET status = 'Fulfilled', fulfilled_at = $t, fulfilled_by = $p, exported_to = $to, recordings_exported = $n WHERE id = $id",
                     ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$to", folder), ("$n", exported), ("$id", sar.RequestId));
                 ctx.Audit("ExportSubjectAccessRequest", "SubjectAccessRequest", sar.RequestId, new Dictionary<string, object>
@@ -176,6 +228,8 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 return Load(ctx.Connection, ctx.Transaction, ctx.Now, sar.RequestId);
             });
         }
+
+        private static bool Exportable(Recording rec) => rec.State == RecordingState.Active || rec.State == RecordingState.PendingDelete;
 
         private static SubjectAccessRequest Load(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now, string id)
         {

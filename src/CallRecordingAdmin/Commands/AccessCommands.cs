@@ -12,10 +12,10 @@ namespace CallRecordingAdmin.Commands
 {
     /// <summary>
     /// <para type="synopsis">Nominates a member of staff for rights over an area's recordings, or shares one recording for playback (clause 3.1).</para>
-    /// <para type="description">Only nominated staff may download, copy, share or delete recordings, and play them back. An Administrator nominates with -ServiceArea: the grant's review date is at most 12 months ahead (default 12 months; a later date is ReviewPeriodExceedsPolicy), and a grant past its review date stops working until Confirm-RecordingAccess. With -RecordingId, a member of staff holding Share on the recording's area shares that one recording for playback only, for a purpose and a reason, ending within 30 days. Takes rows from Import-Csv (Principal, ServiceArea, Right, Reason, ReviewBy).</para>
+    /// <para type="description">Only nominated staff may download, copy, share or delete recordings, and play them back. An Administrator nominates another member of staff (never themselves: SelfNominationRefused) with -ServiceArea and -Level, one of the levels of access in the area's approved recording request (clause 2.2; AccessLevelNotApproved otherwise); -Right defaults to the level's rights and may not go beyond them (RightNotInApprovedAccessLevel). The grant's review date is at most 12 months ahead (default 12 months; a later date is ReviewPeriodExceedsPolicy), and a grant past its review date stops working until Confirm-RecordingAccess. With -RecordingId, a member of staff holding Share on the recording's area shares that one recording for playback only, for a purpose and a reason, ending within 30 days. Takes rows from Import-Csv (Principal, ServiceArea, Level, Right, Reason, ReviewBy). Refusals are in the access log.</para>
     /// </summary>
-    /// <example><code>Grant-RecordingAccess -Principal 'UNI\sup-students' -ServiceArea 'Student Enquiries' -Right Play, Download -Reason 'Area supervisor'</code><para>Nominates a supervisor; the grant is due for review in 12 months.</para></example>
-    /// <example><code>Import-Csv nominated.csv | Grant-RecordingAccess</code><para>Nominates everyone on a list; a Right cell reads like 'Play+Download'.</para></example>
+    /// <example><code>Grant-RecordingAccess -Principal 'UNI\sup-students' -ServiceArea 'Student Enquiries' -Level Supervisor -Right Play, Download -Reason 'Area supervisor'</code><para>Nominates a supervisor at the request's Supervisor level; the grant is due for review in 12 months.</para></example>
+    /// <example><code>Import-Csv nominated.csv | Grant-RecordingAccess</code><para>Nominates everyone on a list (Principal, ServiceArea, Level, Right, Reason); a Right cell reads like 'Play+Download', and an empty one gives the level's rights.</para></example>
     /// <example><code>Grant-RecordingAccess -RecordingId rec-0a1b… -Principal 'UNI\hr-case' -Right Play -Purpose DisputeOrComplaint -Reason 'Complaint C-4471' -ExpiresOn (Get-Date).AddDays(14)</code><para>Shares one recording with an HR case officer for two weeks.</para></example>
     [Cmdlet(VerbsSecurity.Grant, "RecordingAccess", SupportsShouldProcess = true, DefaultParameterSetName = "Area")]
     [OutputType(typeof(AccessGrant))]
@@ -35,9 +35,17 @@ namespace CallRecordingAdmin.Commands
         [Parameter(Mandatory = true, ParameterSetName = "Share", ValueFromPipelineByPropertyName = true)]
         public string RecordingId { get; set; }
 
-        /// <summary><para type="description">Play, Download, Copy, Share, Delete; a share may only be Play.</para></summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary><para type="description">The level of access the nomination gives: one of the staff groups in the area's approved recording request (e.g. Supervisor).</para></summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Area", ValueFromPipelineByPropertyName = true)]
+        [Alias("AccessLevel")]
+        [ValidateNotNullOrEmpty]
+        public string Level { get; set; }
+
+        /// <summary><para type="description">Play, Download, Copy, Share, Delete; for a nomination, within its level (default: the level's rights); a share may only be Play.</para></summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Share", ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = "Area", ValueFromPipelineByPropertyName = true)]
         [Alias("Rights")]
+        [AllowEmptyCollection]
         [ListText]
         public AccessRight[] Right { get; set; }
 
@@ -68,8 +76,8 @@ namespace CallRecordingAdmin.Commands
                 Try(RecordingId, () => WriteObject(ActiveStore.Grants.Share(RecordingId, Principal, rights, new AccessPurpose(Purpose, Reason), ExpiresOn)));
                 return;
             }
-            if (!ShouldProcess(Principal, "Grant " + string.Join("+", rights) + " on '" + ServiceArea + "'")) return;
-            Try(Principal, () => WriteObject(ActiveStore.Grants.Grant(Principal, ServiceArea, rights, Reason, ReviewBy)));
+            if (!ShouldProcess(Principal, "Grant " + (rights.Length == 0 ? "the rights of level '" + Level + "'" : string.Join("+", rights) + " at level '" + Level + "'") + " on '" + ServiceArea + "'")) return;
+            Try(Principal, () => WriteObject(ActiveStore.Grants.Grant(Principal, ServiceArea, Level, rights, Reason, ReviewBy)));
         }
     }
 
@@ -154,9 +162,10 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Records the annual review of a nomination: who confirmed it, when, and its next review date (clause 3.1).</para>
-    /// <para type="description">An Administrator who is not the grantee confirms the grant (SelfReviewNotAllowed otherwise). The next review date defaults to 12 months ahead and may not be later. A grant whose review date had passed works again once confirmed. Takes GrantId from the pipeline, so a review CSV's Keep rows can be piped straight in.</para>
+    /// <para type="description">An Administrator who is not the grantee confirms the grant (SelfReviewNotAllowed otherwise). The confirmed grant must fit a level of access of the area's approved recording request (clause 2.2): -Level puts a grant made before levels were recorded (WithinApprovedLevel false in Get-RecordingAccess) into one; a grant with rights beyond its level is RightNotInApprovedAccessLevel, to be revoked or re-granted. The next review date defaults to 12 months ahead and may not be later. A grant whose review date had passed works again once confirmed. Takes GrantId from the pipeline, so a review CSV's Keep rows can be piped straight in.</para>
     /// </summary>
     /// <example><code>Import-Csv review.csv | Where-Object Decision -eq Keep | Confirm-RecordingAccess -Comment 'Annual review 2026'</code><para>Applies the Keep decisions of an annual review.</para></example>
+    /// <example><code>Get-RecordingAccess | Where-Object WithinApprovedLevel -eq $false</code><para>Lists nominations that fit no level of the area's approved request, to confirm with -Level or revoke.</para></example>
     [Cmdlet(VerbsLifecycle.Confirm, "RecordingAccess", SupportsShouldProcess = true)]
     [OutputType(typeof(AccessGrant))]
     public sealed class ConfirmRecordingAccessCommand : StoreCmdlet
@@ -172,10 +181,13 @@ namespace CallRecordingAdmin.Commands
         /// <summary><para type="description">The reviewer's comment.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public string Comment { get; set; }
 
+        /// <summary><para type="description">The level of access of the area's approved request that the grant gives; default: the level it already names.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string Level { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(GrantId, "Confirm recording access after review")) return;
-            Try(GrantId, () => WriteObject(ActiveStore.Grants.Confirm(GrantId, ReviewBy, Comment)));
+            Try(GrantId, () => WriteObject(ActiveStore.Grants.Confirm(GrantId, ReviewBy, Comment, Level)));
         }
     }
 

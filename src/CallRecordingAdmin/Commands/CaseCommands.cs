@@ -8,7 +8,7 @@ namespace CallRecordingAdmin.Commands
 {
     /// <summary>
     /// <para type="synopsis">Extracts a legal hold's recordings to a separate secure location, verified, with a manifest (clause 2.5).</para>
-    /// <para type="description">Writes every held recording as decrypted audio (so the case owner can use it without this module or its key; the destination's own protection takes over), verifies each copy against the SHA-256 taken at import, and writes manifest.json and manifest.csv (recording id, call metadata, original and exported SHA-256, who, when, why, the hold's retention) with manifest.sha256 over both. With -RemoveFromStore the originals are removed only after every copy verified, each marked Extracted with where and when; a run killed part-way leaves the originals in place and a rerun completes. Administrators and the DPO export holds; each recording's export is in the access log.</para>
+    /// <para type="description">Writes every held recording as decrypted audio (so the case owner can use it without this module or its key; the destination's own protection takes over), verifies each copy against the SHA-256 taken at import, and writes manifest.json and manifest.csv (recording id, call metadata, original and exported SHA-256, who, when, why, the hold's retention) with manifest.sha256 over both. With -RemoveFromStore the originals are removed only after every copy verified, each marked Extracted with where and when once its stored file is gone; a file that cannot be deleted leaves its recording PendingDelete with a non-terminating RecordingDeleteFailed error (the next Invoke-RetentionPurge retries); a run killed part-way leaves the originals in place and a rerun completes. Administrators and the DPO export holds, and only with a Copy nomination on every service area in the hold (roles do not reach content; AccessNotGranted otherwise). Each recording's export is in the access log before any audio is written, and a failure part-way removes the audio already written; a refusal is in the access log too.</para>
     /// </summary>
     /// <example><code>Export-LegalHold -HoldId $hold.HoldId -Destination \\evidence\HR-2026-077 -RemoveFromStore</code><para>Moves a disciplinary case's recordings into the case file.</para></example>
     [Cmdlet(VerbsData.Export, "LegalHold", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -40,7 +40,7 @@ namespace CallRecordingAdmin.Commands
                     progress.StatusDescription = done + " of " + total;
                     progress.PercentComplete = total == 0 ? 100 : 100 * done / total;
                     WriteProgress(progress);
-                });
+                }, failure => WriteError(ToErrorRecord(failure, failure.Target)));
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
                 WriteObject(result);

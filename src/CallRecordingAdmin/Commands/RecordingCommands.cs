@@ -12,7 +12,7 @@ namespace CallRecordingAdmin.Commands
 {
     /// <summary>
     /// <para type="synopsis">Imports recordings from the telephony recorder: encrypted, hashed and filed under their service area (clause 2.5).</para>
-    /// <para type="description">Takes recordings three ways: -Path with metadata parameters; pipeline objects with CallId, Extension, StartTime, DurationSeconds, Direction, RemoteNumber, Agent and Path (so Import-Csv export.csv | Import-Recording works); or -ManifestPath, a recorder's export manifest whose paths must stay inside its folder (PathOutsideSource). The service area comes from the extension; a call on an extension that is not recorded (ExtensionNotRecorded) or in an area no approved request authorised at the call's time (RecordingNotAuthorised) is refused, and the rest of the batch goes on. Content is hashed (SHA-256) and encrypted with AES-256-GCM under a per-recording key wrapped by the store's master key; without the key nothing is imported (EncryptionKeyUnavailable). Remote numbers are stored in E.164 form. The same call with the same content is skipped with a warning; the same CallId with other content is DuplicateCallId. Duration and format are read from WAV headers when not given. Each recording is imported atomically, even if the process is killed.</para>
+    /// <para type="description">Takes recordings three ways: -Path with metadata parameters; pipeline objects with CallId, Extension, StartTime, DurationSeconds, Direction, RemoteNumber, Agent and Path (so Import-Csv export.csv | Import-Recording works); or -ManifestPath, a recorder's export manifest whose paths must stay inside its folder (PathOutsideSource). The service area comes from the extension; a call on an extension that is not recorded (ExtensionNotRecorded) or in an area no approved request authorised at the call's time (RecordingNotAuthorised) is refused, the refusal is in the access log, and the rest of the batch goes on. Files left by an interrupted import are finished or removed first, by an Administrator only, audited (RecoverImport), and not under -WhatIf. Content is hashed (SHA-256) and encrypted with AES-256-GCM under a per-recording key wrapped by the store's master key; without the key nothing is imported (EncryptionKeyUnavailable). Remote numbers are stored in E.164 form. The same call with the same content is skipped with a warning; the same CallId with other content is DuplicateCallId. Duration and format are read from WAV headers when not given. Each recording is imported atomically, even if the process is killed.</para>
     /// </summary>
     /// <example><code>Import-Recording -ManifestPath \\recorder\export\2026-11-27\manifest.csv</code><para>Imports a night's export from the recorder, with progress.</para></example>
     /// <example><code>Import-Csv calls.csv | Import-Recording -WhatIf</code><para>Shows what would be imported from a CSV of call metadata.</para></example>
@@ -63,10 +63,17 @@ namespace CallRecordingAdmin.Commands
         [ValidateNotNullOrEmpty]
         public string ManifestPath { get; set; }
 
+        /// <summary>
+        /// Finishes what killed imports left (".partial" files), as an Administrator, audited; under -WhatIf it only says
+        /// what it would do.
+        /// </summary>
         protected override void BeginProcessing()
         {
             Try(null, () =>
             {
+                var pending = ActiveStore.Recordings.PendingRecovery();
+                if (pending.Count == 0) return;
+                if (!ShouldProcess(ActiveStore.Path, "Finish or remove " + pending.Count + " file(s) left by interrupted imports")) return;
                 foreach (var done in ActiveStore.Recordings.Recover()) WriteVerbose("Recovered: " + done);
             });
         }
@@ -241,7 +248,7 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Writes a recording's decrypted audio to a file, for a stated purpose (Download right, clause 3.1).</para>
-    /// <para type="description">Needs an active, reviewed grant with the Download right on the recording's area, a purpose and a reason; otherwise AccessNotGranted (or AccessReviewOverdue). Every tag and the SHA-256 are verified before the file appears: content that fails is never returned (RecordingIntegrityFailed). The access, or its refusal, is written to the access log. -Destination may be a folder (the file is named after the call) or a file path.</para>
+    /// <para type="description">Needs an active, reviewed grant with the Download right on the recording's area, a purpose and a reason; otherwise AccessNotGranted (or AccessReviewOverdue). Every tag and the SHA-256 are verified before the file appears: content that fails is never returned (RecordingIntegrityFailed). A recording that is Deleted, Extracted or PendingDelete is RecordingNotAvailable; one whose stored file is missing is RecordingFileMissing (a read failure; FileWriteFailed is kept for the destination). The access, or its refusal, is written to the access log before any audio is written. -Destination may be a folder (the file is named after the call) or a file path.</para>
     /// </summary>
     /// <example><code>Save-Recording -RecordingId rec-0a1b2c… -Destination .\complaint-4471 -Purpose DisputeOrComplaint -Reason 'Complaint C-4471'</code><para>Saves the audio for a complaint investigation.</para></example>
     [Cmdlet(VerbsData.Save, "Recording", SupportsShouldProcess = true)]
@@ -299,7 +306,7 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Deletes a recording before its expiry (Delete right, clause 3.1); refused while it is on legal hold.</para>
-    /// <para type="description">Needs an active, reviewed grant with the Delete right, a purpose and a reason. A recording on legal hold is never removed (RecordingOnLegalHold, clause 2.5). The deletion is crash-safe (Active → PendingDelete → Deleted); the row stays as the record of the deletion, with who, when and why, and the audit chain holds its certificate.</para>
+    /// <para type="description">Needs an active, reviewed grant with the Delete right, a purpose and a reason. A recording on legal hold is never removed (RecordingOnLegalHold, clause 2.5). The deletion is crash-safe (Active → PendingDelete → Deleted); the row stays as the record of the deletion, with who, when and why, and the audit chain holds its certificate. The row becomes Deleted only once the file is gone: a file that cannot be deleted gives RecordingDeleteFailed and leaves the recording PendingDelete for the next Invoke-RetentionPurge to retry.</para>
     /// </summary>
     /// <example><code>Remove-Recording -RecordingId rec-0a1b2c… -Purpose DisputeOrComplaint -Reason 'Recorded in error on a personal call'</code><para>Deletes one recording after confirmation.</para></example>
     [Cmdlet(VerbsCommon.Remove, "Recording", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
@@ -322,7 +329,7 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Deletes every recording past its retention that is not on legal hold (clause 2.5); for the nightly runbook.</para>
-    /// <para type="description">A recording expires at its call's start plus its area's local retention period, never later than 12 calendar months. The purge deletes expired recordings in batches, each moving Active → PendingDelete → Deleted with the file step between two commits: a run killed at any point is finished by the next, two runs at once never delete twice, and a hold placed while it runs is honoured. Each deletion writes an audit event (the certificate of deletion). Returns one summary per area: candidates, purged, skipped on hold, bytes freed. -WhatIf, or an -AsOf in the future (a forecast), reports what would go and deletes nothing. ConfirmImpact is Medium, so an unattended runbook is never prompted: the purge only deletes what the policy requires to be deleted.</para>
+    /// <para type="description">A recording expires at its call's start plus its area's local retention period, never later than 12 calendar months. The purge deletes expired recordings in batches, each moving Active → PendingDelete → Deleted with the file step between two commits: a run killed at any point is finished by the next, two runs at once never delete twice, and a hold placed while it runs is honoured. Each deletion writes an audit event (the certificate of deletion), and a recording becomes Deleted only once its file is gone: a file that cannot be deleted leaves it PendingDelete with a non-terminating RecordingDeleteFailed error (target: the recording id) and a DeleteRecordingFailed audit event; the next run retries, and Test-RecordingStore reports it. Returns one summary per area: candidates, purged, skipped on hold, bytes freed. -WhatIf, or an -AsOf in the future (a forecast), reports what would go and deletes nothing. ConfirmImpact is Medium, so an unattended runbook is never prompted: the purge only deletes what the policy requires to be deleted.</para>
     /// </summary>
     /// <example><code>Invoke-RetentionPurge</code><para>The nightly run: deletes what has expired, in every area.</para></example>
     /// <example><code>Invoke-RetentionPurge -AsOf (Get-Date).AddYears(1) | Format-Table</code><para>A forecast: what will have gone a year from now, per area. Nothing is deleted.</para></example>
@@ -363,7 +370,7 @@ namespace CallRecordingAdmin.Commands
                     progress.StatusDescription = done + " of " + total + " deleted";
                     progress.PercentComplete = total == 0 ? 100 : (int)Math.Min(100, 100 * done / total);
                     WriteProgress(progress);
-                });
+                }, failure => WriteError(ToErrorRecord(failure, failure.Target)));
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
                 foreach (var s in summaries)
