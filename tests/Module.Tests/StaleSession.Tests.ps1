@@ -49,6 +49,18 @@ catch { `$refused = `$_.FullyQualifiedErrorId }
             $grantId = (Get-Content (Join-Path $flags 'grant-id') -Raw).Trim()
             $grantId | Should -Match '^grant-'
 
+            # Another SQLite client reads the store and closes its connection, as any well-behaved client does (the sqlite3
+            # shell, a database browser, this module since the fix). With A's locks gone it believes it is the last one,
+            # checkpoints and removes policy.db-wal, which a connection still open in A would go on using.
+            $null = New-TestStore -Name 'loads-sqlite'; Disconnect-RecordingStore # another store: loads the module's SQLite into this process
+            $sqlite = [System.Runtime.Loader.AssemblyLoadContext]::All | ForEach-Object Assemblies | Where-Object { $_.GetName().Name -eq 'Microsoft.Data.Sqlite' } | Select-Object -First 1
+            $reader = [Activator]::CreateInstance($sqlite.GetType('Microsoft.Data.Sqlite.SqliteConnection'), [object[]]@("Data Source=$(Join-Path $store 'policy.db');Pooling=False;Default Timeout=60"))
+            try {
+                $reader.Open()
+                $query = $reader.CreateCommand(); $query.CommandText = 'SELECT count(*) FROM audit_event'
+                $query.ExecuteScalar() | Should -BeGreaterThan 0
+            } finally { $reader.Dispose() }
+
             # Session B: another Administrator revokes the grant and removes A's role.
             $b = Invoke-FreshPwsh @"
 `$ErrorActionPreference = 'Stop'
