@@ -12,7 +12,7 @@
     FormatsToProcess     = @('CallRecordingAdmin.format.ps1xml')
     TypesToProcess       = @('CallRecordingAdmin.types.ps1xml')
     CmdletsToExport      = @(
-        'New-RecordingStore', 'Connect-RecordingStore', 'Disconnect-RecordingStore', 'Get-RecordingStore', 'Test-RecordingStore',
+        'New-RecordingStore', 'Connect-RecordingStore', 'Disconnect-RecordingStore', 'Get-RecordingStore', 'Test-RecordingStore', 'Backup-RecordingStore',
         'Add-RecordingRole', 'Get-RecordingRole', 'Remove-RecordingRole',
         'New-ServiceArea', 'Get-ServiceArea', 'Set-ServiceArea', 'Remove-ServiceArea',
         'Add-RecordedExtension', 'Get-RecordedExtension', 'Set-RecordedExtension', 'Remove-RecordedExtension',

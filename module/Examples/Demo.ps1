@@ -23,7 +23,7 @@ function Show { $input | Format-Table -AutoSize | Out-String -Width 200 | Write-
 
 $admin = 'UNI\uc-admin'
 Step "Creating a store at $StorePath, with $admin as its first Administrator"
-$store = New-RecordingStore -Path $StorePath -Identity $admin
+$store = New-RecordingStore -Path $StorePath -Identity $admin -SharedOsAccount   # one account plays every role in this demo
 Connect-RecordingStore -Path $store.Path -Identity $admin
 Get-RecordingStore | Format-List | Out-String | Write-Host
 

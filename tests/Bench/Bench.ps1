@@ -72,7 +72,7 @@ function Get-Sqlite3 {
 }
 
 function New-BenchStore([string] $Name) {
-    $store = New-RecordingStore -Path (Join-Path $work $Name) -Identity 'admin@uni.test'
+    $store = New-RecordingStore -Path (Join-Path $work $Name) -Identity 'admin@uni.test' -SharedOsAccount
     Connect-RecordingStore -Path $store.Path -Identity 'admin@uni.test'
     New-AuthorisedArea $store | Out-Null
     Add-RecordingRole -Principal 'auditor@uni.test' -Role Auditor | Out-Null

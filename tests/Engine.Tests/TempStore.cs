@@ -12,11 +12,12 @@ namespace Engine.Tests
     {
         public const string Admin = "admin@uni.test";
 
-        public TempStore(DateTimeOffset? now = null)
+        public TempStore(DateTimeOffset? now = null, bool sharedOsAccount = true)
         {
             Folder = Path.Combine(Path.GetTempPath(), "crs-tests-" + Guid.NewGuid().ToString("N"));
             Clock = new FixedClock(now ?? new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-            Store = RecordingStore.Create(Path.Combine(Folder, "store"), Admin, null, Clock);
+            // one operating-system account plays every person in these tests (sharedOsAccount); SeparationOfDutiesTests use a store without it
+            Store = RecordingStore.Create(Path.Combine(Folder, "store"), Admin, null, Clock, sharedOsAccount);
         }
 
         public string Folder { get; }

@@ -205,6 +205,7 @@ Describe 'WhatIf changes nothing' {
             'Deny-InvestigationRequest' = { Deny-InvestigationRequest -InvestigationId $investigation.InvestigationId -Reason 'r' -WhatIf }
             'New-SubjectAccessRequest' = { New-SubjectAccessRequest -Reference 'S' -SubjectName 'n' -PhoneNumber '07700 900123' -ReceivedOn ([datetime]::Today) -WhatIf }
             'Export-SubjectAccessRequest' = { Export-SubjectAccessRequest -RequestId $sar.RequestId -Destination (Join-Path $TestDrive 'whatif-sar') -WhatIf }
+            'Backup-RecordingStore'    = { Backup-RecordingStore -Destination (Join-Path $TestDrive 'whatif-backup') -IncludeRecordings -WhatIf }
         }
     }
 
@@ -231,6 +232,7 @@ Describe 'WhatIf changes nothing' {
         Get-AccessLog | Should -BeNullOrEmpty
         Test-Path (Join-Path $TestDrive 'whatif-hold') | Should -BeFalse
         Test-Path (Join-Path $TestDrive 'whatif-sar') | Should -BeFalse
+        Test-Path (Join-Path $TestDrive 'whatif-backup') | Should -BeFalse
         (Get-InvestigationRequest -InvestigationId $investigation.InvestigationId).Status | Should -Be 'Pending'
         (Get-SubjectAccessRequest -RequestId $sar.RequestId).Status | Should -Be 'Open'
     }

@@ -182,7 +182,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 {
                     throw new PolicyException("ShareNotReviewed", FailureKind.InvalidOperation, "Grant " + grantId + " is a time-limited share; it ends by itself and has no review.", grantId);
                 }
-                if (string.Equals(grant.Principal, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+                if (SeparationOfDuties.SamePerson(ctx.Principal, ctx.OsAccount, grant.Principal, null, ctx.Store.SharedOsAccount))
                 {
                     throw new PolicyException("SelfReviewNotAllowed", FailureKind.PermissionDenied,
                         "'" + ctx.Principal + "' holds grant " + grantId + " and cannot review it; another Administrator must.", grantId, "3.1");

@@ -22,11 +22,33 @@ namespace CallRecordingAdmin.Engine.Audit
     {
         public static string Genesis(string storeId) => Sha256Hex("CallRecordingAdmin audit genesis " + storeId);
 
-        /// <summary>The exact text an event's hash covers: each field length-prefixed, so no field can run into the next.</summary>
-        public static string Canonical(long seq, string occurredAt, string principal, string action, string targetType, string target, string details, string prevHash)
+        /// <summary>The canonical form of events written before migration 5: no operating-system account.</summary>
+        public const int FormatWithoutOsAccount = 1;
+        /// <summary>The canonical form since migration 5: the operating-system account is hashed beside the principal.</summary>
+        public const int FormatWithOsAccount = 2;
+
+        /// <summary>The exact text an event's hash covers (format 1): each field length-prefixed, so no field can run into the next.</summary>
+        public static string Canonical(long seq, string occurredAt, string principal, string action, string targetType, string target, string details, string prevHash) =>
+            Fields(seq.ToString(CultureInfo.InvariantCulture), occurredAt, principal, action, targetType, target, details, prevHash);
+
+        /// <summary>
+        /// The canonical text of an event in the given format. Format 2 begins with a version field and hashes the
+        /// operating-system account, so an event cannot be passed off as format 1 (dropping its account) without its hash failing.
+        /// </summary>
+        public static string Canonical(int format, long seq, string occurredAt, string principal, string osAccount, string action, string targetType, string target, string details, string prevHash)
+        {
+            if (format <= FormatWithoutOsAccount)
+            {
+                return Canonical(seq, occurredAt, principal, action, targetType, target, details, prevHash);
+            }
+            return Fields("v" + format.ToString(CultureInfo.InvariantCulture), seq.ToString(CultureInfo.InvariantCulture), occurredAt, principal, osAccount ?? "",
+                action, targetType, target, details, prevHash);
+        }
+
+        private static string Fields(params string[] fields)
         {
             var sb = new StringBuilder(256);
-            foreach (var field in new[] { seq.ToString(CultureInfo.InvariantCulture), occurredAt, principal, action, targetType, target, details, prevHash })
+            foreach (var field in fields)
             {
                 sb.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('\n');
             }
@@ -67,7 +89,7 @@ namespace CallRecordingAdmin.Engine.Audit
         }
 
         internal static AuditEvent Append(SqliteConnection c, SqliteTransaction tx, string storeId, DateTimeOffset now,
-            string principal, string action, string targetType, string target, IDictionary<string, object> details, Head head = null)
+            string principal, string osAccount, string action, string targetType, string target, IDictionary<string, object> details, Head head = null)
         {
             long prevSeq = 0;
             string prevHash = Genesis(storeId);
@@ -93,6 +115,8 @@ namespace CallRecordingAdmin.Engine.Audit
                 Sequence = prevSeq + 1,
                 OccurredAt = now,
                 Principal = principal,
+                OsAccount = osAccount ?? "",
+                Format = FormatWithOsAccount,
                 Action = action,
                 TargetType = targetType ?? "",
                 Target = target ?? "",
@@ -101,10 +125,10 @@ namespace CallRecordingAdmin.Engine.Audit
             };
             var occurredAt = Timestamp.ToText(now);
             e.OccurredAt = Timestamp.Parse(occurredAt);
-            e.Hash = Sha256Hex(Canonical(e.Sequence, occurredAt, e.Principal, e.Action, e.TargetType, e.Target, e.Details, e.PreviousHash));
+            e.Hash = Sha256Hex(Canonical(e.Format, e.Sequence, occurredAt, e.Principal, e.OsAccount, e.Action, e.TargetType, e.Target, e.Details, e.PreviousHash));
             PolicyDb.Execute(c, tx,
-                "INSERT INTO audit_event(seq, occurred_at, principal, action, target_type, target, details, prev_hash, hash) VALUES ($s, $o, $p, $a, $tt, $t, $d, $ph, $h)",
-                ("$s", e.Sequence), ("$o", occurredAt), ("$p", e.Principal), ("$a", e.Action), ("$tt", e.TargetType),
+                "INSERT INTO audit_event(seq, occurred_at, principal, os_account, format, action, target_type, target, details, prev_hash, hash) VALUES ($s, $o, $p, $os, $f, $a, $tt, $t, $d, $ph, $h)",
+                ("$s", e.Sequence), ("$o", occurredAt), ("$p", e.Principal), ("$os", e.OsAccount), ("$f", e.Format), ("$a", e.Action), ("$tt", e.TargetType),
                 ("$t", e.Target), ("$d", e.Details), ("$ph", e.PreviousHash), ("$h", e.Hash));
             if (head != null)
             {
@@ -152,6 +176,8 @@ namespace CallRecordingAdmin.Engine.Audit
             Sequence = r.Long("seq"),
             OccurredAt = r.Time("occurred_at"),
             Principal = r.Text("principal"),
+            OsAccount = r.Text("os_account"),
+            Format = (int)r.Long("format"),
             Action = r.Text("action"),
             TargetType = r.Text("target_type"),
             Target = r.Text("target"),
@@ -167,14 +193,24 @@ namespace CallRecordingAdmin.Engine.Audit
             var expectedPrev = Genesis(storeId);
             long expectedSeq = 1;
             string checkpointHashSeen = null;
-            foreach (var (seq, canonical, prev, hash) in db.Query("SELECT * FROM audit_event ORDER BY seq", null, r =>
-                     (r.Long("seq"), Canonical(r.Long("seq"), r.Text("occurred_at"), r.Text("principal"), r.Text("action"), r.Text("target_type"), r.Text("target"), r.Text("details"), r.Text("prev_hash")), r.Text("prev_hash"), r.Text("hash"))))
+            var newestFormat = 0;
+            foreach (var (seq, canonical, prev, hash, format, principal, osAccount) in db.Query("SELECT * FROM audit_event ORDER BY seq", null, r =>
+                     (r.Long("seq"),
+                      Canonical((int)r.Long("format"), r.Long("seq"), r.Text("occurred_at"), r.Text("principal"), r.Text("os_account"), r.Text("action"), r.Text("target_type"), r.Text("target"), r.Text("details"), r.Text("prev_hash")),
+                      r.Text("prev_hash"), r.Text("hash"), (int)r.Long("format"), r.Text("principal"), r.Text("os_account"))))
             {
                 report.EventCount++;
+                if (format < FormatWithOsAccount) report.EventsWithoutOsAccount++;
+                else if (AuditEvent.Differs(principal, osAccount)) report.EventsWithOtherPrincipal++;
                 if (report.IsValid)
                 {
                     string problem = null;
-                    if (seq != expectedSeq)
+                    if (format < newestFormat)
+                    {
+                        problem = "Event " + seq + " is in canonical format " + format + " after an event in format " + newestFormat +
+                                  ": events are never written in an older format, so it was rewritten to hide its operating-system account.";
+                    }
+                    else if (seq != expectedSeq)
                     {
                         problem = seq > expectedSeq
                             ? "Event " + expectedSeq + (seq - expectedSeq > 1 ? " to " + (seq - 1) : "") + " is missing: the next event present is " + seq + "."
@@ -199,6 +235,7 @@ namespace CallRecordingAdmin.Engine.Audit
                 {
                     checkpointHashSeen = hash;
                 }
+                newestFormat = Math.Max(newestFormat, format);
                 expectedPrev = hash;
                 expectedSeq = seq + 1;
                 report.HeadSequence = seq;

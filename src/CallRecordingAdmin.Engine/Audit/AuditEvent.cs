@@ -8,6 +8,12 @@ namespace CallRecordingAdmin.Engine.Audit
         public long Sequence { get; set; }
         public DateTimeOffset OccurredAt { get; set; }
         public string Principal { get; set; }
+        /// <summary>The operating-system account that ran the change (hashed with the event); null for events written before migration 5.</summary>
+        public string OsAccount { get; set; }
+        /// <summary>True when the acting principal is not the operating-system account (-Identity named someone else).</summary>
+        public bool PrincipalDiffersFromOsAccount => Differs(Principal, OsAccount);
+        /// <summary>The canonical form the hash covers: 1 before migration 5, 2 with the operating-system account.</summary>
+        public int Format { get; set; }
         public string Action { get; set; }
         public string TargetType { get; set; }
         public string Target { get; set; }
@@ -15,6 +21,9 @@ namespace CallRecordingAdmin.Engine.Audit
         public string Details { get; set; }
         public string PreviousHash { get; set; }
         public string Hash { get; set; }
+
+        internal static bool Differs(string principal, string osAccount) =>
+            !string.IsNullOrEmpty(osAccount) && !string.Equals(principal, osAccount, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>What Test-AuditChain found.</summary>
@@ -31,6 +40,10 @@ namespace CallRecordingAdmin.Engine.Audit
         public long? CheckpointSequence { get; set; }
         /// <summary>True when a checkpoint was given and the chain still contains it unchanged.</summary>
         public bool? CheckpointVerified { get; set; }
+        /// <summary>Events whose acting principal is not the operating-system account that ran them (-Identity named someone else).</summary>
+        public long EventsWithOtherPrincipal { get; set; }
+        /// <summary>Events written before migration 5, which carry no operating-system account.</summary>
+        public long EventsWithoutOsAccount { get; set; }
     }
 
     /// <summary>The head of the chain written outside the database (Export-AuditCheckpoint).</summary>

@@ -73,10 +73,10 @@ namespace CallRecordingAdmin.Engine.Investigations
                 {
                     throw new PolicyException("InvestigationNotPending", FailureKind.InvalidOperation, "investigation " + investigationId + " is " + inv.Status + ".", investigationId);
                 }
-                if (string.Equals(inv.RequestedBy, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+                if (SeparationOfDuties.IsSamePerson(ctx, inv.RequestedBy, "NewInvestigationRequest", inv.InvestigationId))
                 {
                     throw new PolicyException("SeparationOfDuties", FailureKind.PermissionDenied,
-                        "'" + ctx.Principal + "' requested investigation " + investigationId + " and cannot also decide it.", investigationId, "3.2");
+                        SeparationOfDuties.Who(ctx, inv.RequestedBy) + " requested investigation " + investigationId + " and cannot also decide it.", investigationId, "3.2");
                 }
                 var status = approve ? "Approved" : "Denied";
                 ctx.Execute("UPDATE investigation_request SET status = $s, decided_at = $t, decided_by = $p, decision_reason = $r WHERE id = $id",

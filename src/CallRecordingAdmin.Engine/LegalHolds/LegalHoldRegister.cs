@@ -123,10 +123,10 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                     throw new PolicyException("ReleaseNotRequested", FailureKind.InvalidOperation,
                         "hold " + holdId + " is " + hold.Status + "; a release must first be requested (Remove-LegalHold -Reason), then confirmed by someone else.", holdId, "2.5");
                 }
-                if (string.Equals(hold.ReleaseRequestedBy, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+                if (SeparationOfDuties.IsSamePerson(ctx, hold.ReleaseRequestedBy, "RequestLegalHoldRelease", hold.HoldId))
                 {
                     throw new PolicyException("SecondPrincipalRequired", FailureKind.PermissionDenied,
-                        "'" + ctx.Principal + "' requested the release of hold " + holdId + " and cannot also confirm it: releasing a hold can destroy evidence, so a second person must confirm.", holdId, "2.5");
+                        SeparationOfDuties.Who(ctx, hold.ReleaseRequestedBy) + " requested the release of hold " + holdId + " and cannot also confirm it: releasing a hold can destroy evidence, so a second person must confirm.", holdId, "2.5");
                 }
                 ctx.Execute("UPDATE legal_hold SET released_at = $t, released_by = $p WHERE id = $id", ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$id", hold.HoldId));
                 ctx.Audit("ReleaseLegalHold", "LegalHold", hold.HoldId, new Dictionary<string, object>

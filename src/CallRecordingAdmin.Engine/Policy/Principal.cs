@@ -15,6 +15,13 @@ namespace CallRecordingAdmin.Engine.Policy
             return Environment.UserName + "@" + Environment.MachineName;
         }
 
+        /// <summary>
+        /// The authenticated operating-system account running this process, recorded on every audit event beside the
+        /// acting principal: DOMAIN\user on Windows, user@host elsewhere (the same form as the default principal, so the
+        /// two differ only when -Identity names someone else).
+        /// </summary>
+        public static string OperatingSystemAccount() => FromOperatingSystem();
+
         public static string Normalise(string principal, string parameterName = "Principal")
         {
             var value = principal?.Trim();

@@ -276,6 +276,10 @@ CREATE TABLE subject_access_request (
 );
 CREATE INDEX subject_access_request_due ON subject_access_request(status, due_on);
 "),
+            new Migration(5, "Who did it: the operating-system account on every audit event, in a versioned canonical form", @"
+ALTER TABLE audit_event ADD COLUMN os_account TEXT;
+ALTER TABLE audit_event ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+"),
             new Migration(6, "Nominations name the level of access of the area's approved request (clause 2.2)", @"
 ALTER TABLE access_grant ADD COLUMN access_level TEXT;
 "),

@@ -18,15 +18,23 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
 
         private readonly string _connectionString;
 
-        public PolicyDb(string path)
+        public PolicyDb(string path) : this(path, false) { }
+
+        /// <summary>A database opened read-only (a backup being verified): nothing can be written through it.</summary>
+        public PolicyDb(string path, bool readOnly)
         {
             Path = path;
             _connectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = path,
-                Mode = SqliteOpenMode.ReadWrite,
+                Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
                 Cache = SqliteCacheMode.Private,
-                Pooling = true,
+                // No connection outlives the call that opened it. On Linux and macOS SQLite's locks are POSIX fcntl locks,
+                // which belong to the process: closing ANY descriptor of policy.db (Get-FileHash, Copy-Item) drops them, and a
+                // pooled connection idling between cmdlets then no longer counts as a reader or writer. The next SQLite client
+                // believes it is the last one, checkpoints and unlinks -wal/-shm, and the idle connection goes on in an
+                // unlinked WAL (issue 9, section 1; SQLite's "How To Corrupt An SQLite Database File", 2.2).
+                Pooling = false,
                 DefaultTimeout = (int)LockWait.TotalSeconds,
             }.ToString();
         }

@@ -176,10 +176,10 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                 ctx.Require(RecordingRole.NetworkServicesManager, "approve recording requests", null, null, "2.2");
                 var request = Load(ctx, requestId);
                 RequirePending(request, "approved");
-                if (string.Equals(request.RequestedBy, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+                if (SeparationOfDuties.IsSamePerson(ctx, request.RequestedBy, "NewRecordingRequest", request.RequestId))
                 {
                     throw new PolicyException("SeparationOfDuties", FailureKind.PermissionDenied,
-                        "'" + ctx.Principal + "' made request " + request.RequestId + " and cannot also approve it; another Network Services Manager must decide.", request.RequestId, "2.2");
+                        SeparationOfDuties.Who(ctx, request.RequestedBy) + " made request " + request.RequestId + " and cannot also approve it; another Network Services Manager must decide.", request.RequestId, "2.2");
                 }
                 if (request.DpiaReference == null)
                 {

@@ -123,9 +123,9 @@ namespace CallRecordingAdmin.Engine.Recordings
                 try
                 {
                     var folder = Path.GetDirectoryName(final);
-                    if (folders.Add(folder)) Directory.CreateDirectory(folder);
+                    if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
                     using (var source = new FileStream(p.Outcome.Item.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-                    using (var destination = new FileStream(p.Partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                    using (var destination = OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16))
                     {
                         p.Wav = WavInfo.Read(source);
                         p.Format = p.Wav?.Format ?? Path.GetExtension(p.Outcome.Item.Path).TrimStart('.').ToUpperInvariant();
@@ -435,7 +435,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             try
             {
                 using (var stored = opened)
-                using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var output = OwnerOnly.CreateFile(temp, FileMode.Create, 1 << 16))
                 {
                     RecordingCipher.Decrypt(stored, output, recording.RecordingId, key, recording.Sha256);
                 }

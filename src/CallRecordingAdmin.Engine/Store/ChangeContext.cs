@@ -27,6 +27,8 @@ namespace CallRecordingAdmin.Engine.Store
         internal SqliteTransaction Transaction { get; }
         public DateTimeOffset Now { get; }
         public string Principal => Store.Identity;
+        /// <summary>The operating-system account this change runs under (recorded on its audit event).</summary>
+        public string OsAccount => Store.OsAccount;
 
         internal int Execute(string sql, params (string Name, object Value)[] parameters) =>
             PolicyDb.Execute(Connection, Transaction, sql, parameters);
@@ -41,7 +43,7 @@ namespace CallRecordingAdmin.Engine.Store
 
         /// <summary>Appends one audit event in this change's transaction (the chain's head is kept between appends, since the write lock is held).</summary>
         public AuditEvent Audit(string action, string targetType, string target, IDictionary<string, object> details = null) =>
-            AuditChain.Append(Connection, Transaction, Store.StoreId, Now, Principal, action, targetType, target, details, _head);
+            AuditChain.Append(Connection, Transaction, Store.StoreId, Now, Principal, Store.OsAccount, action, targetType, target, details, _head);
 
         /// <summary>Refuses the change unless the acting principal holds <paramref name="role"/> (for the area, where given).</summary>
         public void Require(RecordingRole role, string doing, string serviceAreaId = null, string serviceAreaName = null, string clause = null)

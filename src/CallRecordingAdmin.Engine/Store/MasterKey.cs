@@ -64,41 +64,17 @@ namespace CallRecordingAdmin.Engine.Store
         public static string Fingerprint(byte[] key) => AuditChain.Sha256Hex("CallRecordingAdmin key " + Convert.ToBase64String(key));
 
         /// <summary>True when group or others may read the file (Unix); always false on Windows, where the ACL is set at creation.</summary>
-        public static bool IsReadableByOthers(string path)
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                return false;
-            }
-            return Stat.Mode(path) is uint mode && (mode & 0x3F) != 0; // 0077
-        }
+        public static bool IsReadableByOthers(string path) => OwnerOnly.IsOpenToOthers(path);
 
         private static void RestrictToOwner(string path)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            try
             {
-                var security = new FileSecurity();
-                security.SetAccessRuleProtection(true, false);
-                security.AddAccessRule(new FileSystemAccessRule(WindowsIdentity.GetCurrent().User, FileSystemRights.FullControl, AccessControlType.Allow));
-                new FileInfo(path).SetAccessControl(security);
+                OwnerOnly.RestrictKey(path);
             }
-            else if (Stat.Chmod(path, 0x180) != 0) // 0600
+            catch (PolicyException e)
             {
-                throw new PolicyException("KeyFileInsecure", FailureKind.SecurityError,
-                    "The key file '" + path + "' could not be made readable by its owner only (chmod failed, errno " + Marshal.GetLastWin32Error() + ").", path);
-            }
-        }
-
-        private static class Stat
-        {
-            [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
-            public static extern int Chmod(string path, uint mode);
-
-            /// <summary>The permission bits, read through the shell-free route of FileSystemInfo where the runtime has it.</summary>
-            public static uint? Mode(string path)
-            {
-                var prop = typeof(FileSystemInfo).GetProperty("UnixFileMode");
-                return prop == null ? (uint?)null : Convert.ToUInt32(prop.GetValue(new FileInfo(path)));
+                throw new PolicyException("KeyFileInsecure", FailureKind.SecurityError, "The key file could not be made readable by its owner only: " + e.Message, path, null, e);
             }
         }
     }

@@ -27,10 +27,11 @@ namespace CallRecordingAdmin.Engine.Store
         public const string RecordingsFolderName = "recordings";
         public const string StoreVariable = "CALLRECORDINGADMIN_STORE";
 
-        private RecordingStore(string path, string identity, IClock clock)
+        private RecordingStore(string path, string identity, IClock clock, string osAccount = null)
         {
             Path = path;
             Identity = Principal.Normalise(identity, "Identity");
+            OsAccount = osAccount ?? Principal.OperatingSystemAccount();
             Clock = clock ?? SystemClock.Instance;
             Db = new PolicyDb(System.IO.Path.Combine(path, DatabaseFileName));
             ServiceAreas = new ServiceAreaRegister(this);
@@ -52,6 +53,13 @@ namespace CallRecordingAdmin.Engine.Store
         public string StoreId { get; private set; }
         /// <summary>The acting principal: who every change and audit event is attributed to.</summary>
         public string Identity { get; }
+        /// <summary>The operating-system account this process runs as: recorded on every audit event and compared by separation of duties.</summary>
+        public string OsAccount { get; }
+        /// <summary>
+        /// True for a store created with -SharedOsAccount (demonstration and test stores): separation of duties then compares
+        /// principals only, so one operating-system account may act under several names. Fixed at creation.
+        /// </summary>
+        public bool SharedOsAccount { get; private set; }
         public IClock Clock { get; }
         public string KeyPath { get; private set; }
         public string DatabasePath => Db.Path;
@@ -76,12 +84,21 @@ namespace CallRecordingAdmin.Engine.Store
         public const string KeyPathVariable = "CALLRECORDINGADMIN_KEY_PATH";
         private byte[] _masterKey;
 
+        /// <summary>Where the master key is read from: $env:CALLRECORDINGADMIN_KEY_PATH when set, else the store's key path.</summary>
+        public string EffectiveKeyPath
+        {
+            get
+            {
+                var fromEnvironment = Environment.GetEnvironmentVariable(KeyPathVariable);
+                return string.IsNullOrWhiteSpace(fromEnvironment) ? KeyPath : System.IO.Path.GetFullPath(fromEnvironment);
+            }
+        }
+
         /// <summary>The master key, read once and checked against the store's fingerprint; without it nothing is encrypted or decrypted (fail closed).</summary>
         internal byte[] ReadMasterKey()
         {
             if (_masterKey != null) return _masterKey;
-            var path = Environment.GetEnvironmentVariable(KeyPathVariable);
-            path = string.IsNullOrWhiteSpace(path) ? KeyPath : path;
+            var path = EffectiveKeyPath;
             if (!File.Exists(path))
             {
                 throw new PolicyException("EncryptionKeyUnavailable", FailureKind.SecurityError,
@@ -112,13 +129,16 @@ namespace CallRecordingAdmin.Engine.Store
             return System.IO.Path.Combine(local, "CallRecordingAdmin", "Store");
         }
 
+        /// <summary>Closes every SQLite connection this process holds (Disconnect-RecordingStore). No pool is kept, so normally there is none.</summary>
+        public static void CloseConnections() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
         public static bool IsStore(string path) => File.Exists(System.IO.Path.Combine(path, DatabaseFileName));
 
         /// <summary>
         /// Creates a store in <paramref name="path"/> (an empty or missing folder) and makes
         /// <paramref name="identity"/> its first Administrator. An existing store is opened instead.
         /// </summary>
-        public static RecordingStore Create(string path, string identity, string keyPath = null, IClock clock = null)
+        public static RecordingStore Create(string path, string identity, string keyPath = null, IClock clock = null, bool sharedOsAccount = false)
         {
             var full = System.IO.Path.GetFullPath(path);
             if (IsStore(full))
@@ -134,13 +154,14 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 throw new PolicyException("StoreFolderNotEmpty", FailureKind.ResourceExists, "'" + full + "' is a file, not a folder.", full);
             }
-            Directory.CreateDirectory(full);
-            Directory.CreateDirectory(System.IO.Path.Combine(full, RecordingsFolderName));
+            OwnerOnly.CreateDirectory(full);
+            OwnerOnly.CreateDirectory(System.IO.Path.Combine(full, RecordingsFolderName));
             var store = new RecordingStore(full, identity, clock);
             var keyFile = System.IO.Path.GetFullPath(keyPath ?? System.IO.Path.Combine(full, MasterKey.DefaultFileName));
             var fingerprint = MasterKey.Create(keyFile);
             var temp = store.Db.Path + ".creating";
             PolicyDb.CreateFile(temp);
+            OwnerOnly.Restrict(temp); // SQLite gives -wal and -shm the database file's permissions
             var creating = new PolicyDb(temp);
             var storeId = Guid.NewGuid().ToString("D");
             creating.Write((c, tx) =>
@@ -151,6 +172,7 @@ namespace CallRecordingAdmin.Engine.Store
                          {
                              ("store_id", storeId), ("created_at", Timestamp.ToText(now)), ("created_by", store.Identity),
                              ("key_fingerprint", fingerprint), ("key_path", keyPath == null ? "" : keyFile),
+                             ("shared_os_account", sharedOsAccount ? "1" : "0"),
                          })
                 {
                     PolicyDb.Execute(c, tx, "INSERT INTO store_meta(key, value) VALUES ($k, $v)", ("$k", k), ("$v", v));
@@ -161,12 +183,15 @@ namespace CallRecordingAdmin.Engine.Store
                     AssignedAt = now, AssignedBy = store.Identity,
                 };
                 RoleRegister.Insert(c, tx, admin, null);
-                AuditChain.Append(c, tx, storeId, now, store.Identity, "NewRecordingStore", "RecordingStore", storeId,
-                    new Dictionary<string, object> { ["path"] = full, ["schemaVersion"] = Migrations.Latest, ["keyFingerprint"] = fingerprint });
-                AuditChain.Append(c, tx, storeId, now, store.Identity, "AddRecordingRole", "RoleAssignment", admin.Id,
+                AuditChain.Append(c, tx, storeId, now, store.Identity, store.OsAccount, "NewRecordingStore", "RecordingStore", storeId,
+                    new Dictionary<string, object>
+                    {
+                        ["path"] = full, ["schemaVersion"] = Migrations.Latest, ["keyFingerprint"] = fingerprint,
+                        ["sharedOsAccount"] = sharedOsAccount ? (object)true : null,
+                    });
+                AuditChain.Append(c, tx, storeId, now, store.Identity, store.OsAccount, "AddRecordingRole", "RoleAssignment", admin.Id,
                     new Dictionary<string, object> { ["principal"] = store.Identity, ["role"] = "Administrator", ["reason"] = "creator of the store" });
             });
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             // The database appears under its real name only once it is complete: a crash part-way leaves no half-made store.
             File.Move(temp, store.Db.Path);
             foreach (var suffix in new[] { "-wal", "-shm" })
@@ -187,6 +212,8 @@ namespace CallRecordingAdmin.Engine.Store
                     "'" + full + "' is not a recording store (no " + DatabaseFileName + "). Create one with New-RecordingStore.", full);
             }
             var store = new RecordingStore(full, identity, clock);
+            // A restored backup is a single rollback-journal file: the live store always runs in WAL mode (a no-op when it already does).
+            store.Db.Read(c => PolicyDb.Execute(c, null, "PRAGMA journal_mode=WAL;"));
             store.Db.Write((c, tx) =>
             {
                 var hasMeta = Convert.ToInt64(PolicyDb.Scalar(c, tx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'")) > 0;
@@ -202,19 +229,23 @@ namespace CallRecordingAdmin.Engine.Store
         }
 
         /// <summary>The same store acting as another principal.</summary>
-        public RecordingStore As(string identity)
-        {
-            return new RecordingStore(Path, identity, Clock) { StoreId = StoreId, KeyPath = KeyPath, KeyFingerprint = KeyFingerprint };
-        }
+        public RecordingStore As(string identity) => Copy(identity, Clock, OsAccount);
 
         /// <summary>The same store and principal with another clock (tests, forecasts).</summary>
-        public RecordingStore WithClock(IClock clock) => new RecordingStore(Path, Identity, clock) { StoreId = StoreId, KeyPath = KeyPath, KeyFingerprint = KeyFingerprint };
+        public RecordingStore WithClock(IClock clock) => Copy(Identity, clock, OsAccount);
+
+        /// <summary>The same store as if run by another operating-system account (engine tests only: a real process has one account).</summary>
+        internal RecordingStore WithOsAccount(string osAccount) => Copy(Identity, Clock, osAccount);
+
+        private RecordingStore Copy(string identity, IClock clock, string osAccount) =>
+            new RecordingStore(Path, identity, clock, osAccount) { StoreId = StoreId, KeyPath = KeyPath, KeyFingerprint = KeyFingerprint, SharedOsAccount = SharedOsAccount };
 
         private void Load()
         {
             var meta = Db.Read(c => Meta(c));
             StoreId = meta["store_id"];
             KeyFingerprint = meta.TryGetValue("key_fingerprint", out var fingerprint) ? fingerprint : null;
+            SharedOsAccount = meta.TryGetValue("shared_os_account", out var shared) && shared == "1";
             KeyPath = string.IsNullOrEmpty(meta["key_path"]) ? System.IO.Path.Combine(Path, MasterKey.DefaultFileName) : meta["key_path"];
         }
 
@@ -252,7 +283,7 @@ namespace CallRecordingAdmin.Engine.Store
                 {
                     if (accessAction == null)
                     {
-                        AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, "AccessDenied", "Action", doing, new Dictionary<string, object> { ["message"] = e.Message, ["errorId"] = e.ErrorId });
+                        AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, OsAccount, "AccessDenied", "Action", doing, new Dictionary<string, object> { ["message"] = e.Message, ["errorId"] = e.ErrorId });
                     }
                     else
                     {
@@ -325,6 +356,15 @@ namespace CallRecordingAdmin.Engine.Store
         /// <summary>Checks the store and reports; it never repairs or deletes anything. <paramref name="deep"/> also decrypts every recording to verify its tags and hash.</summary>
         public IEnumerable<StoreFinding> Test(bool deep = false, Action<long, long> progress = null)
         {
+            if (deep)
+            {
+                // -Deep decrypts every recording: an Administrator or Auditor only, and the audit log says who did it.
+                Change("verify every recording (Test-RecordingStore -Deep)", ctx =>
+                {
+                    ctx.RequireAny("verify every recording (Test-RecordingStore -Deep)", null, null, RecordingRole.Administrator, RecordingRole.Auditor);
+                    return ctx.Audit("TestRecordingStoreDeep", "RecordingStore", StoreId);
+                });
+            }
             var integrity = Db.Read(c =>
             {
                 var lines = new List<string>();
@@ -350,6 +390,8 @@ namespace CallRecordingAdmin.Engine.Store
                 : new StoreFinding("AuditChain", FindingSeverity.Error, chain.Problem, chain.FirstBrokenSequence?.ToString());
 
             yield return CheckKey(KeyFingerprint);
+            yield return CheckPermissions();
+            yield return CheckSeparation();
             foreach (var finding in CheckRecordings(deep, progress)) yield return finding;
         }
 
@@ -429,26 +471,57 @@ namespace CallRecordingAdmin.Engine.Store
 
         private StoreFinding CheckKey(string fingerprint)
         {
-            if (!File.Exists(KeyPath))
+            // The same key Save-Recording would use: $env:CALLRECORDINGADMIN_KEY_PATH when set, else the store's key path.
+            var keyPath = EffectiveKeyPath;
+            var where = keyPath == KeyPath ? "" : " ($env:" + KeyPathVariable + ")";
+            if (!File.Exists(keyPath))
             {
-                return new StoreFinding("MasterKey", FindingSeverity.Error, "The master key file is missing: recordings cannot be read or written.", KeyPath);
+                return new StoreFinding("MasterKey", FindingSeverity.Error, "The master key file is missing at '" + keyPath + "'" + where + ": recordings cannot be read or written.", keyPath);
             }
             string actual;
             try
             {
-                actual = MasterKey.Fingerprint(MasterKey.Read(KeyPath));
+                actual = MasterKey.Fingerprint(MasterKey.Read(keyPath));
             }
             catch (PolicyException e)
             {
-                return new StoreFinding("MasterKey", FindingSeverity.Error, e.Message, KeyPath);
+                return new StoreFinding("MasterKey", FindingSeverity.Error, e.Message, keyPath);
             }
             if (actual != fingerprint)
             {
-                return new StoreFinding("MasterKey", FindingSeverity.Error, "The key file is not this store's master key (its fingerprint differs).", KeyPath);
+                return new StoreFinding("MasterKey", FindingSeverity.Error, "The key file" + where + " is not this store's master key (its fingerprint differs).", keyPath);
             }
-            return MasterKey.IsReadableByOthers(KeyPath)
-                ? new StoreFinding("MasterKey", FindingSeverity.Warning, "The master key file is readable by group or others; make it readable by its owner only (chmod 600).", KeyPath)
-                : new StoreFinding("MasterKey", FindingSeverity.Ok, "The master key is present, matches the store and is readable by its owner only.", KeyPath);
+            return MasterKey.IsReadableByOthers(keyPath)
+                ? new StoreFinding("MasterKey", FindingSeverity.Warning, "The master key file" + where + " is readable by group or others; make it readable by its owner only (chmod 600).", keyPath)
+                : new StoreFinding("MasterKey", FindingSeverity.Ok, "The master key" + where + " is present, matches the store and is readable by its owner only.", keyPath);
+        }
+
+        /// <summary>The store folder, the recordings folder and the database files must be open to their owner only (0700/0600).</summary>
+        private StoreFinding CheckPermissions()
+        {
+            var open = new List<string>();
+            foreach (var path in new[] { Path, System.IO.Path.Combine(Path, RecordingsFolderName), DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+            {
+                if ((File.Exists(path) || Directory.Exists(path)) && OwnerOnly.IsOpenToOthers(path)) open.Add(path);
+            }
+            return open.Count == 0
+                ? new StoreFinding("StorePermissions", FindingSeverity.Ok, "The store folder, the recordings folder and the database are open to their owner only.", Path)
+                : new StoreFinding("StorePermissions", FindingSeverity.Warning, "Open to group or others (make them owner-only, chmod 700 folders and 600 files): " + string.Join(", ", open), Path);
+        }
+
+        /// <summary>-SharedOsAccount is fixed at creation: the setting must agree with the store's first audit event.</summary>
+        private StoreFinding CheckSeparation()
+        {
+            var details = Db.Read(c => PolicyDb.Scalar(c, null, "SELECT details FROM audit_event WHERE action = 'NewRecordingStore' ORDER BY seq LIMIT 1") as string) ?? "";
+            var createdShared = details.Contains("\"sharedOsAccount\":true");
+            if (SharedOsAccount && !createdShared)
+            {
+                return new StoreFinding("SeparationOfDuties", FindingSeverity.Error,
+                    "The store says one operating-system account may act under several principals, but it was not created so: store_meta was edited to weaken separation of duties.", DatabasePath);
+            }
+            return SharedOsAccount
+                ? new StoreFinding("SeparationOfDuties", FindingSeverity.Ok, "This store was created with -SharedOsAccount (demonstration or test): separation of duties compares principals only.", DatabasePath)
+                : new StoreFinding("SeparationOfDuties", FindingSeverity.Ok, "Separation of duties compares both the principal and the operating-system account.", DatabasePath);
         }
     }
 }

@@ -10,6 +10,7 @@ namespace CallRecordingAdmin.Commands
     /// </summary>
     /// <example><code>Get-AuditEvent -After (Get-Date).AddDays(-1)</code><para>What changed in the last day.</para></example>
     /// <example><code>Get-AuditEvent -Action AccessDenied | Export-Csv denied.csv -NoTypeInformation</code><para>Every refused action, for an auditor.</para></example>
+    /// <example><code>Get-AuditEvent | Where-Object PrincipalDiffersFromOsAccount | Group-Object OsAccount, Principal</code><para>Which operating-system accounts acted under which other names (-Identity). Each event records the account that ran it inside its hashed content; the table view marks such events with * before the principal.</para></example>
     [Cmdlet(VerbsCommon.Get, "AuditEvent")]
     [OutputType(typeof(AuditEvent))]
     public sealed class GetAuditEventCommand : StoreCmdlet
@@ -45,7 +46,7 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Verifies the hash chain of the audit log and reports the first broken link.</para>
-    /// <para type="description">Recomputes every event's SHA-256 over its canonical content and the previous event's hash. An edited, deleted, inserted or reordered row breaks the chain; the report names the first event where it does not hold. With -Checkpoint (a file from Export-AuditCheckpoint) it also detects a truncated log or a rewritten tail, which a chain alone cannot show. Use -Quiet in a runbook.</para>
+    /// <para type="description">Recomputes every event's SHA-256 over its canonical content and the previous event's hash. The report also counts the events whose acting principal is not the operating-system account that ran them (EventsWithOtherPrincipal) and the events written before the account was recorded (EventsWithoutOsAccount). An edited, deleted, inserted or reordered row breaks the chain; the report names the first event where it does not hold. With -Checkpoint (a file from Export-AuditCheckpoint) it also detects a truncated log or a rewritten tail, which a chain alone cannot show. Use -Quiet in a runbook.</para>
     /// </summary>
     /// <example><code>Test-AuditChain</code><para>Verifies the whole chain.</para></example>
     /// <example><code>Test-AuditChain -Checkpoint \\evidence\crs\checkpoint-2026-11.json -Quiet</code><para>Returns $true only if the chain holds and still contains the checkpointed head unchanged.</para></example>

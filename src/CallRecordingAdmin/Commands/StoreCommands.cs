@@ -31,6 +31,10 @@ namespace CallRecordingAdmin.Commands
         [ValidateNotNullOrEmpty]
         public string Identity { get; set; }
 
+        /// <summary><para type="description">For demonstration, training and test stores only: lets one operating-system account act under several principals for separation of duties (requester and approver, two-person hold release, reviews), which then compares principals alone. Without it, a person is known by principal AND operating-system account, and the same account cannot request and approve under two names. Fixed at creation, recorded in the store's first audit event and reported by Test-RecordingStore.</para></summary>
+        [Parameter]
+        public SwitchParameter SharedOsAccount { get; set; }
+
         protected override void ProcessRecord()
         {
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
@@ -42,7 +46,7 @@ namespace CallRecordingAdmin.Commands
             try
             {
                 var existed = RecordingStore.IsStore(path);
-                var store = RecordingStore.Create(path, identity, KeyPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyPath));
+                var store = RecordingStore.Create(path, identity, KeyPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyPath), null, SharedOsAccount);
                 if (existed)
                 {
                     WriteWarning("'" + path + "' already is a recording store; it was opened, not created.");
@@ -107,7 +111,7 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Disconnects this session from its recording store.</para>
-    /// <para type="description">Forgets the session's default store. Nothing in the store changes.</para>
+    /// <para type="description">Forgets the session's default store and closes every SQLite connection this process still holds. Nothing in the store changes. (No connection is kept between cmdlets in any case: each command opens and closes its own.)</para>
     /// </summary>
     /// <example><code>Disconnect-RecordingStore</code><para>After this, cmdlets need -Store or a new Connect-RecordingStore.</para></example>
     [Cmdlet(VerbsCommunications.Disconnect, "RecordingStore")]
@@ -118,6 +122,7 @@ namespace CallRecordingAdmin.Commands
         {
             var current = SessionStore.Current;
             SessionStore.Current = null;
+            RecordingStore.CloseConnections();
             WriteVerbose(current == null ? "No store was connected." : "Disconnected from " + current.Path + ".");
         }
     }
@@ -136,12 +141,13 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Checks a store and reports what it finds; it never repairs or deletes.</para>
-    /// <para type="description">Runs SQLite's integrity check and foreign-key check, verifies the whole audit chain, checks that the master key is present, belongs to this store and is readable by its owner only, that every active recording has its file, that no file is without its recording, and lists deletions a killed run left pending. -Deep also decrypts every recording to verify its tags and hash. Returns one finding per check with a severity of Ok, Warning or Error. Use -Quiet in a runbook to get $true only when nothing is wrong.</para>
+    /// <para type="description">Runs SQLite's integrity check and foreign-key check, verifies the whole audit chain, checks that the master key is present, belongs to this store and is readable by its owner only, that every active recording has its file, that no file is without its recording, and lists deletions a killed run left pending. The key checked is the one cmdlets use: $env:CALLRECORDINGADMIN_KEY_PATH when set, else the store's. -Deep also decrypts every recording to verify its tags and hash; it needs the Administrator or Auditor role and is an audit event. -Path verifies a backup folder written by Backup-RecordingStore instead (manifest hashes, every file's SHA-256, SQLite's integrity check of the copy, its audit chain up to the head the manifest recorded, the key fingerprint); it reads only and needs no connected store. Returns one finding per check with a severity of Ok, Warning or Error. Use -Quiet in a runbook to get $true only when nothing is wrong.</para>
     /// </summary>
     /// <example><code>Test-RecordingStore | Where-Object Severity -ne Ok</code><para>Lists only the problems.</para></example>
     /// <example><code>if (-not (Test-RecordingStore -Quiet)) { throw 'store check failed' }</code><para>Fails a runbook when any check is not Ok.</para></example>
     /// <example><code>Test-RecordingStore -Deep | Where-Object Check -eq RecordingIntegrity</code><para>Verifies every recording's content against its tags and hash.</para></example>
-    [Cmdlet(VerbsDiagnostic.Test, "RecordingStore")]
+    /// <example><code>Test-RecordingStore -Path \\backup\crs\2026-11-28 -Quiet</code><para>Verifies a backup before relying on it.</para></example>
+    [Cmdlet(VerbsDiagnostic.Test, "RecordingStore", DefaultParameterSetName = "Store")]
     [OutputType(typeof(StoreFinding), typeof(bool))]
     public sealed class TestRecordingStoreCommand : StoreCmdlet
     {
@@ -149,11 +155,39 @@ namespace CallRecordingAdmin.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        /// <summary><para type="description">Also decrypts every recording to verify its authentication tags and SHA-256 (reads every file).</para></summary>
-        [Parameter]
+        /// <summary><para type="description">Also decrypts every recording to verify its authentication tags and SHA-256 (reads every file). Administrators and Auditors only; audited.</para></summary>
+        [Parameter(ParameterSetName = "Store")]
         public SwitchParameter Deep { get; set; }
 
-        protected override void EndProcessing() => Try(ActiveStore.Path, () =>
+        /// <summary><para type="description">A backup folder written by Backup-RecordingStore, to verify instead of the connected store.</para></summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Backup")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName != "Backup") return;
+            var folder = ResolvePath(Path);
+            Try(folder, () =>
+            {
+                var ok = true;
+                foreach (var finding in StoreBackup.Test(folder))
+                {
+                    ok &= finding.Severity == FindingSeverity.Ok;
+                    WriteVerbose(finding.Check + ": " + finding.Severity + " - " + finding.Message);
+                    if (!Quiet) WriteObject(finding);
+                }
+                if (Quiet) WriteObject(ok);
+            });
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == "Backup") return;
+            TestStore();
+        }
+
+        private void TestStore() => Try(ActiveStore.Path, () =>
         {
             var ok = true;
             var progress = new ProgressRecord(4, "Verifying recordings", "Decrypting");

@@ -1,0 +1,42 @@
+using System;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+
+namespace CallRecordingAdmin.Engine.Store
+{
+    /// <summary>
+    /// Separation of duties (clauses 2.2, 2.5, 3.1, 3.2): the person who asked is not the person who decides. A person is
+    /// known by the principal they act as AND by the operating-system account that ran the change, so one account
+    /// cannot request under one name and approve under another. A store created with -SharedOsAccount (demonstration
+    /// and test stores) compares principals only; events written before migration 5 carry no account and compare by principal.
+    /// </summary>
+    public static class SeparationOfDuties
+    {
+        /// <summary>The operating-system account of the latest <paramref name="action"/> event on <paramref name="target"/>; null if none is recorded.</summary>
+        internal static string OsAccountOf(ChangeContext ctx, string action, string target) =>
+            ctx.Scalar("SELECT os_account FROM audit_event WHERE target = $t AND action = $a ORDER BY seq DESC LIMIT 1", ("$t", target), ("$a", action)) as string;
+
+        /// <summary>
+        /// True when the acting person is, or may be, the one who did the first step: the same principal, the same
+        /// operating-system account, or a principal that names the other's account (either way round).
+        /// </summary>
+        public static bool SamePerson(string principal, string osAccount, string otherPrincipal, string otherOsAccount, bool sharedOsAccount)
+        {
+            if (Same(principal, otherPrincipal)) return true;
+            if (sharedOsAccount) return false;
+            return Same(osAccount, otherOsAccount) || Same(principal, otherOsAccount) || Same(osAccount, otherPrincipal);
+        }
+
+        /// <summary>Whether the change's actor is the person who did <paramref name="firstAction"/> on <paramref name="target"/> as <paramref name="firstPrincipal"/>.</summary>
+        internal static bool IsSamePerson(ChangeContext ctx, string firstPrincipal, string firstAction, string target) =>
+            SamePerson(ctx.Principal, ctx.OsAccount, firstPrincipal, OsAccountOf(ctx, firstAction, target), ctx.Store.SharedOsAccount);
+
+        /// <summary>Words for a refusal: who acts, and under which account when that is what matched.</summary>
+        internal static string Who(ChangeContext ctx, string firstPrincipal) =>
+            Same(ctx.Principal, firstPrincipal)
+                ? "'" + ctx.Principal + "'"
+                : "'" + ctx.Principal + "' (operating-system account '" + ctx.OsAccount + "', the same person as '" + firstPrincipal + "')";
+
+        private static bool Same(string a, string b) =>
+            !string.IsNullOrEmpty(a) && !string.IsNullOrEmpty(b) && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
+    }
+}
