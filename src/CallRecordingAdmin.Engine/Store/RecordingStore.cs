@@ -262,6 +262,11 @@ namespace CallRecordingAdmin.Engine.Store
             }
         }
 
+        /// <summary>A refusal that is not for want of a role (a destination inside the store, say), in the audit log with who, what and why.</summary>
+        internal void AuditRefusal(string doing, PolicyException e) =>
+            Db.Write((c, tx) => AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, "Refused", "Action", doing,
+                new Dictionary<string, object> { ["errorId"] = e.ErrorId, ["message"] = e.Message, ["target"] = Convert.ToString(e.Target, System.Globalization.CultureInfo.InvariantCulture) }));
+
         /// <summary>
         /// Runs one access to a recording (clause 3.1). A refusal — no grant, an overdue review, a hold —
         /// is itself written to the access log and the audit chain, in its own transaction, then rethrown.
@@ -272,7 +277,7 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
-            catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue" || e.ErrorId == "RecordingOnLegalHold" || e.ErrorId == "AccessDenied")
+            catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue" || e.ErrorId == "RecordingOnLegalHold" || e.ErrorId == "AccessDenied" || e.ErrorId == "DestinationInsideStore")
             {
                 Db.Write((c, tx) =>
                 {

@@ -10,7 +10,6 @@ using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
-using CsvHelper;
 using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.SubjectAccess
@@ -59,8 +58,8 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
 
         public SubjectAccessRequest Create(string reference, string subjectName, IReadOnlyList<string> phoneNumbers, DateTime receivedOn, bool extended)
         {
-            var refText = Text.Required(reference, "ReferenceRequired", "a subject access request needs its reference.");
-            var name = Text.Required(subjectName, "SubjectNameRequired", "a subject access request needs the person's name.");
+            var refText = Text.Required(reference, "ReferenceRequired", "a subject access request needs its reference.", null, Text.NameMax, "Reference");
+            var name = Text.Required(subjectName, "SubjectNameRequired", "a subject access request needs the person's name.", null, Text.NameMax, "SubjectName");
             var numbers = (phoneNumbers ?? new string[0]).Select(n => RemoteNumber.Normalise(n)).Where(n => n != null).Distinct().ToList();
             if (numbers.Count == 0)
             {
@@ -125,6 +124,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 }
                 return (s, list);
             });
+            StorePaths.Checked(_store, "answer subject access requests", folder);
             Directory.CreateDirectory(folder);
             var rows = new List<string[]>();
             var exported = 0;
@@ -133,7 +133,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 string status, file = "", note = "";
                 if (rec.State == RecordingState.Active || rec.State == RecordingState.PendingDelete)
                 {
-                    file = rec.StartTime.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "_" + rec.RecordingId + ".wav";
+                    file = rec.StartTime.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "_" + rec.RecordingId + ExportFileName.Extension(rec.Format);
                     _store.Recordings.DecryptTo(rec, Path.Combine(folder, file));
                     status = "Exported";
                     exported++;
@@ -150,17 +150,8 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 }
                 rows.Add(new[] { rec.RecordingId, rec.CallId, Timestamp.ToText(rec.StartTime), rec.ServiceArea, rec.Direction.ToString(), rec.RemoteNumber, status, file, rec.Sha256, note });
             }
-            using (var writer = new StreamWriter(Path.Combine(folder, "index.csv"), false, new UTF8Encoding(true)))
-            using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
-            {
-                foreach (var c in new[] { "RecordingId", "CallId", "StartTime", "ServiceArea", "Direction", "RemoteNumber", "Status", "File", "Sha256", "Note" }) csv.WriteField(c);
-                csv.NextRecord();
-                foreach (var row in rows)
-                {
-                    foreach (var v in row) csv.WriteField(v ?? "");
-                    csv.NextRecord();
-                }
-            }
+            CsvBytesWriter.WriteFile(Path.Combine(folder, "index.csv"),
+                new[] { "RecordingId", "CallId", "StartTime", "ServiceArea", "Direction", "RemoteNumber", "Status", "File", "Sha256", "Note" }, rows);
             return _store.Change("answer subject access requests", ctx =>
             {
                 foreach (var row in rows.Where(r => r[6] == "Exported"))

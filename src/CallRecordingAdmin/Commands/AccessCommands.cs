@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -272,6 +273,14 @@ namespace CallRecordingAdmin.Commands
         /// <summary><para type="description">Replace an existing file.</para></summary>
         [Parameter] public SwitchParameter Force { get; set; }
 
+        private readonly List<string> _recordingIds = new List<string>();
+
+        /// <summary>Collects each piped recording's id: the export, at the end, covers all of them, not only the last.</summary>
+        protected override void ProcessRecord()
+        {
+            if (!string.IsNullOrWhiteSpace(RecordingId) && !_recordingIds.Contains(RecordingId)) _recordingIds.Add(RecordingId);
+        }
+
         protected override void EndProcessing()
         {
             var path = ResolvePath(Path);
@@ -279,7 +288,13 @@ namespace CallRecordingAdmin.Commands
             var progress = new ProgressRecord(3, "Exporting the access log", path);
             Try(path, () =>
             {
-                var rows = ActiveStore.AccessLog.Export(Query(), path, Force, n =>
+                var query = Query();
+                if (_recordingIds.Count > 1)
+                {
+                    query.RecordingId = null;
+                    query.RecordingIds = _recordingIds;
+                }
+                var rows = ActiveStore.AccessLog.Export(query, path, Force, n =>
                 {
                     progress.StatusDescription = n + " rows written";
                     WriteProgress(progress);

@@ -90,9 +90,15 @@ namespace CallRecordingAdmin.Commands
                 var manifest = ResolvePath(ManifestPath);
                 var rows = new List<ManifestRow>();
                 Try(manifest, () => rows.AddRange(RecordingManifest.Read(manifest)));
-                foreach (var row in rows.Where(r => r.Error != null))
+                var bad = rows.Where(r => r.Error != null).ToList();
+                foreach (var row in bad)
                 {
                     WriteError(ToErrorRecord(row.Error, manifest + ":" + row.Line));
+                }
+                if (bad.Count > 0 && !WhatIfRequested)
+                {
+                    Try(manifest, () => ActiveStore.Recordings.RecordRefusals(
+                        bad.Select(r => new ImportOutcome { Item = new RecordingImport { CallId = r.CallId, Path = manifest + ":" + r.Line }, Error = r.Error }).ToList()));
                 }
                 ImportAll(rows.Where(r => r.Error == null).Select(r => r.Item).ToList());
             }
@@ -101,6 +107,11 @@ namespace CallRecordingAdmin.Commands
                 ImportAll(_items);
             }
         }
+
+        private bool WhatIfRequested =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter p ? p.IsPresent
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is bool b && b;
 
         private void ImportAll(IReadOnlyList<RecordingImport> items)
         {
@@ -150,9 +161,10 @@ namespace CallRecordingAdmin.Commands
     [OutputType(typeof(Recording))]
     public sealed class GetRecordingCommand : StoreCmdlet
     {
-        /// <summary><para type="description">One recording by id.</para></summary>
+        /// <summary><para type="description">Recordings by id: one or more, or from the pipeline by property name (RecordingId).</para></summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        public string RecordingId { get; set; }
+        [ValidateNotNullOrEmpty]
+        public string[] RecordingId { get; set; }
 
         /// <summary><para type="description">Only this area's recordings; wildcards are allowed.</para></summary>
         [Parameter, SupportsWildcards, ArgumentCompleter(typeof(ServiceAreaCompleter))]
@@ -191,11 +203,21 @@ namespace CallRecordingAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            Try(RecordingId, () =>
+            if (RecordingId == null)
+            {
+                Query(null);
+                return;
+            }
+            foreach (var id in RecordingId) Query(id);
+        }
+
+        private void Query(string recordingId)
+        {
+            Try(recordingId, () =>
             {
                 var query = new RecordingQuery
                 {
-                    RecordingId = RecordingId, ServiceArea = ServiceArea, Extension = Extension, Agent = Agent, RemoteNumber = RemoteNumber,
+                    RecordingId = recordingId, ServiceArea = ServiceArea, Extension = Extension, Agent = Agent, RemoteNumber = RemoteNumber,
                     After = After, Before = Before, OnHold = OnHold ? true : (bool?)null, ExpiresBefore = ExpiresBefore, Expired = Expired,
                     State = State, IncludeGone = IncludeDeleted,
                     Skip = (long)PagingParameters.Skip, First = PagingParameters.First == ulong.MaxValue ? (long?)null : (long)PagingParameters.First,
@@ -210,9 +232,9 @@ namespace CallRecordingAdmin.Commands
                 {
                     WriteObject(PagingParameters.NewTotalCount((ulong)ActiveStore.Recordings.Count(query), 1.0));
                 }
-                if (count == 0 && !string.IsNullOrEmpty(RecordingId))
+                if (count == 0 && !string.IsNullOrEmpty(recordingId))
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException("There is no recording '" + RecordingId + "' that you may see."), "RecordingNotFound", ErrorCategory.ObjectNotFound, RecordingId));
+                    WriteError(new ErrorRecord(new ItemNotFoundException("There is no recording '" + recordingId + "' that you may see."), "RecordingNotFound", ErrorCategory.ObjectNotFound, recordingId));
                 }
             });
         }
@@ -266,8 +288,7 @@ namespace CallRecordingAdmin.Commands
                 if (Directory.Exists(destination))
                 {
                     var rec = ActiveStore.Recordings.Get(new RecordingQuery { RecordingId = RecordingId }).FirstOrDefault();
-                    var name = rec == null ? RecordingId : string.Concat((rec.CallId ?? RecordingId).Select(ch => System.IO.Path.GetInvalidFileNameChars().Contains(ch) ? '_' : ch));
-                    file = System.IO.Path.Combine(destination, name + ".wav");
+                    file = System.IO.Path.Combine(destination, rec == null ? ExportFileName.SafePart(RecordingId) + ".wav" : ExportFileName.For(rec));
                 }
                 ActiveStore.Recordings.Save(RecordingId, file, AccessPurpose(), Force);
                 WriteObject(new FileInfo(file));

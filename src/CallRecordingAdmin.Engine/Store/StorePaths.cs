@@ -1,0 +1,198 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using CallRecordingAdmin.Engine.Policy;
+
+namespace CallRecordingAdmin.Engine.Store
+{
+    /// <summary>
+    /// Where the module may write. No cmdlet writes inside the store folder (the policy database, its WAL, the
+    /// encrypted recordings) or onto the master key, wherever the key is kept: a careless -Destination must not
+    /// overwrite the records or put plaintext beside them. Links are resolved first (every existing part of the
+    /// path, by the operating system), and on Windows and macOS, whose file systems ignore case by default,
+    /// paths are compared without regard to case.
+    /// </summary>
+    public static class StorePaths
+    {
+        /// <summary>
+        /// The full path of <paramref name="destination"/>, or <c>DestinationInsideStore</c> when it is the store
+        /// folder, lies inside it, or is the master key file (through links too). Nothing is written either way.
+        /// </summary>
+        public static string EnsureOutsideStore(RecordingStore store, string destination)
+        {
+            if (store == null) throw new ArgumentNullException(nameof(store));
+            string full;
+            try
+            {
+                full = Path.GetFullPath(destination ?? "");
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
+            {
+                throw new PolicyException("DestinationInvalid", FailureKind.InvalidArgument, "'" + destination + "' is not a usable path: " + e.Message, destination);
+            }
+            var resolved = Resolve(full);
+            var root = Resolve(Path.GetFullPath(store.Path));
+            if (Same(resolved, root) || Inside(resolved, root))
+            {
+                throw Refusal(full, resolved, "is inside the recording store '" + store.Path + "'");
+            }
+            foreach (var key in new[] { store.KeyPath, Environment.GetEnvironmentVariable(RecordingStore.KeyPathVariable) })
+            {
+                if (string.IsNullOrWhiteSpace(key)) continue;
+                var keyFull = Resolve(Path.GetFullPath(key));
+                if (Same(resolved, keyFull))
+                {
+                    throw Refusal(full, resolved, "is the store's master key file");
+                }
+            }
+            return full;
+        }
+
+        /// <summary>
+        /// <see cref="EnsureOutsideStore"/> for a cmdlet's work (<paramref name="doing"/>): a refusal is written to
+        /// the audit log (who, what, why) before it is thrown.
+        /// </summary>
+        internal static string Checked(RecordingStore store, string doing, string destination)
+        {
+            try
+            {
+                return EnsureOutsideStore(store, destination);
+            }
+            catch (PolicyException e)
+            {
+                store.AuditRefusal(doing, e);
+                throw;
+            }
+        }
+
+        private static PolicyException Refusal(string full, string resolved, string what) =>
+            new PolicyException("DestinationInsideStore", FailureKind.SecurityError,
+                "the destination '" + full + "'" + (string.Equals(full, resolved, StringComparison.Ordinal) ? "" : " (which leads to '" + resolved + "')") + " " + what +
+                "; the module never writes there, so that the store's records, recordings and key cannot be overwritten. Choose a folder outside the store. Nothing was written.",
+                full, "2.5");
+
+        private static bool IgnoreCase =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+
+        private static StringComparison Comparison => IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+        private static string Trim(string p)
+        {
+            var root = Path.GetPathRoot(p) ?? "";
+            var t = p.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+            return t.Length < root.Length ? root : t;
+        }
+
+        private static bool Same(string a, string b) => string.Equals(Trim(a), Trim(b), Comparison);
+
+        private static bool Inside(string path, string folder)
+        {
+            var f = Trim(folder);
+            if (!f.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal)) f += Path.DirectorySeparatorChar;
+            return Trim(path).StartsWith(f, Comparison);
+        }
+
+        /// <summary>
+        /// The path with every link resolved: the longest part of it that exists is resolved by the operating
+        /// system (realpath on Linux and macOS, the final path of a handle on Windows), and the rest, which does
+        /// not exist yet and so cannot be a link, is appended.
+        /// </summary>
+        internal static string Resolve(string full)
+        {
+            var existing = full;
+            var rest = "";
+            while (!File.Exists(existing) && !Directory.Exists(existing) && !IsLink(existing))
+            {
+                var parent = Path.GetDirectoryName(existing);
+                if (string.IsNullOrEmpty(parent)) return full;
+                rest = rest.Length == 0 ? Path.GetFileName(existing) : Path.Combine(Path.GetFileName(existing), rest);
+                existing = parent;
+            }
+            var real = RealPath(existing) ?? existing;
+            return rest.Length == 0 ? real : Path.Combine(real, rest);
+        }
+
+        private static bool IsLink(string path)
+        {
+            try
+            {
+                return (File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
+            {
+                return false;
+            }
+        }
+
+        private static string RealPath(string path)
+        {
+            try
+            {
+                return RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? WindowsFinalPath(path) : UnixRealPath(path);
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is IOException || e is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
+        private static extern IntPtr realpath(string path, IntPtr resolved);
+
+        [DllImport("libc", EntryPoint = "free")]
+        private static extern void free(IntPtr p);
+
+        private static string UnixRealPath(string path)
+        {
+            var p = realpath(path, IntPtr.Zero);
+            if (p == IntPtr.Zero) return null;
+            try
+            {
+                return PtrToUtf8(p);
+            }
+            finally
+            {
+                free(p);
+            }
+        }
+
+        private static string PtrToUtf8(IntPtr p)
+        {
+            var length = 0;
+            while (Marshal.ReadByte(p, length) != 0) length++;
+            var bytes = new byte[length];
+            Marshal.Copy(p, bytes, 0, length);
+            return System.Text.Encoding.UTF8.GetString(bytes);
+        }
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern IntPtr CreateFileW(string name, uint access, uint share, IntPtr security, uint disposition, uint flags, IntPtr template);
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern uint GetFinalPathNameByHandleW(IntPtr handle, System.Text.StringBuilder path, uint size, uint flags);
+
+        [DllImport("kernel32.dll", SetLastError = true)]
+        private static extern bool CloseHandle(IntPtr handle);
+
+        private static string WindowsFinalPath(string path)
+        {
+            const uint shareAll = 7, openExisting = 3, backupSemantics = 0x02000000;
+            var h = CreateFileW(path, 0, shareAll, IntPtr.Zero, openExisting, backupSemantics, IntPtr.Zero);
+            if (h == new IntPtr(-1)) return null;
+            try
+            {
+                var sb = new System.Text.StringBuilder(1024);
+                var n = GetFinalPathNameByHandleW(h, sb, (uint)sb.Capacity, 0);
+                if (n == 0 || n >= sb.Capacity) return null;
+                var s = sb.ToString();
+                if (s.StartsWith(@"\\?\UNC\", StringComparison.Ordinal)) return @"\\" + s.Substring(8);
+                if (s.StartsWith(@"\\?\", StringComparison.Ordinal)) return s.Substring(4);
+                return s;
+            }
+            finally
+            {
+                CloseHandle(h);
+            }
+        }
+    }
+}
