@@ -439,7 +439,10 @@ namespace CallRecordingAdmin.Engine.Recordings
         public Recording Save(string recordingId, string destination, AccessPurpose purpose, bool overwrite)
         {
             var full = Path.GetFullPath(destination);
-            if (File.Exists(full) && !overwrite)
+            // A destination in the store is refused (and logged) by the access itself, before any question of overwriting.
+            var inside = false;
+            try { StorePaths.EnsureOutsideStore(_store, full); } catch (PolicyException) { inside = true; }
+            if (!inside && File.Exists(full) && !overwrite)
             {
                 throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
             }
