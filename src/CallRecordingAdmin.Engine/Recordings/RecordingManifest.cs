@@ -112,6 +112,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// <summary>The fields of one CSV line (RFC 4180 quoting), or null when its quotes do not balance.</summary>
         internal static string[] Split(string line)
         {
+            if (line.IndexOf('"') < 0) return line.Split(','); // no quoting: RFC 4180 fields are the text between commas
             var config = new CsvConfiguration(CultureInfo.InvariantCulture) { Mode = CsvMode.RFC4180, BadDataFound = null, BufferSize = Math.Max(16, line.Length + 2) };
             if (!QuotesBalance(line)) return null;
             using (var parser = new CsvParser(new StringReader(line), config))
