@@ -25,6 +25,9 @@ $admin = 'UNI\uc-admin'
 Step "Creating a store at $StorePath, with $admin as its first Administrator"
 $store = New-RecordingStore -Path $StorePath -Identity $admin -SharedOsAccount   # one account plays every role in this demo
 Connect-RecordingStore -Path $store.Path -Identity $admin
+# Working files (the recorder's export, case folders, checkpoints) live beside the store: no cmdlet writes inside it.
+$work = $store.Path.TrimEnd('/', '\') + '-work'
+New-Item -ItemType Directory $work -Force | Out-Null
 Get-RecordingStore | Format-List | Out-String | Write-Host
 
 Step 'Service areas, each with its local retention (clause 2.5) and customer notice (2.4)'
@@ -37,7 +40,7 @@ New-ServiceArea -Name 'IT Service Desk' -RetentionDays 90 -AutomatedNotice -Desc
 Get-ServiceArea | Show
 
 Step 'Recorded extensions from a CSV (clause 2.3: constant recording needs a non-recorded alternative)'
-$csv = Join-Path $store.Path 'extensions-import.csv'
+$csv = Join-Path $work 'extensions-import.csv'
 @'
 Number,ServiceArea,Mode,Labelled,NonRecordedAlternative
 4100,Student Enquiries,Constant,True,4199
@@ -117,7 +120,7 @@ function New-DemoWav([string] $Path, [double] $Seconds, [int] $Hz) {
     for ($i = 0; $i -lt $samples; $i++) { $w.Write([int16](6000 * [math]::Sin($step * $i))) }
     $w.Flush(); [IO.File]::WriteAllBytes($Path, $ms.ToArray())
 }
-$exportFolder = Join-Path $store.Path 'recorder-export'
+$exportFolder = Join-Path $work 'recorder-export'
 New-Item -ItemType Directory (Join-Path $exportFolder 'audio') -Force | Out-Null
 $callers = '07700 900123', '+44 7700 900456', '447700900789', '0151 794 2000', '07700 900321'
 $lines = @(
@@ -167,12 +170,12 @@ Connect-RecordingStore -Path $store.Path -Identity $admin
 Get-RecordingAccess | Show
 $complaint = Get-Recording -ServiceArea 'Student Enquiries' -First 1
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\sup-students'
-New-Item -ItemType Directory (Join-Path $store.Path 'complaint-C4471') | Out-Null
-$saved = Save-Recording -RecordingId $complaint.RecordingId -Destination (Join-Path $store.Path 'complaint-C4471') -Purpose DisputeOrComplaint -Reason 'Complaint C-4471'
+New-Item -ItemType Directory (Join-Path $work 'complaint-C4471') | Out-Null
+$saved = Save-Recording -RecordingId $complaint.RecordingId -Destination (Join-Path $work 'complaint-C4471') -Purpose DisputeOrComplaint -Reason 'Complaint C-4471'
 Write-Host "Saved $($saved.FullName) for complaint C-4471 (hash verified against import)."
 Register-RecordingPlayback -RecordingId $complaint.RecordingId -Principal 'UNI\coach' -Purpose Training -Reason 'Coaching session' | Out-Null
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\adviser1'
-Save-Recording -RecordingId $complaint.RecordingId -Destination (Join-Path $store.Path 'nosy.wav') -Purpose Training -Reason 'curious' -ErrorAction SilentlyContinue -ErrorVariable refusedAccess
+Save-Recording -RecordingId $complaint.RecordingId -Destination (Join-Path $work 'nosy.wav') -Purpose Training -Reason 'curious' -ErrorAction SilentlyContinue -ErrorVariable refusedAccess
 Write-Host "Refused: [$($refusedAccess[0].FullyQualifiedErrorId.Split(',')[0])] $($refusedAccess[0].Exception.Message)" -ForegroundColor Yellow
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\auditor'
 Get-AccessLog | Show
@@ -183,7 +186,7 @@ $abusive = Get-Recording -Agent 'UNI\analyst1' | Select-Object -First 2
 $hold = New-LegalHold -CaseReference 'HR-2026-077' -Kind Disciplinary -Reason 'Abusive caller; staff protection case' -RetainUntil ([datetime]::UtcNow.AddYears(6))
 $abusive | Add-LegalHoldRecording -HoldId $hold.HoldId | Out-Null
 Get-LegalHold | Show
-$caseFolder = Join-Path $store.Path 'case-HR-2026-077'
+$caseFolder = Join-Path $work 'case-HR-2026-077'
 Export-LegalHold -HoldId $hold.HoldId -Destination $caseFolder -RemoveFromStore | Format-List | Out-String | Write-Host
 Test-LegalHoldExport -Path $caseFolder | Show
 $stillHeld = Get-Recording -Agent 'UNI\analyst2' -Expired | Select-Object -First 1
@@ -196,7 +199,7 @@ New-InvestigationRequest -Subject 'UNI\analyst2' -Basis FacilityMonitoring -Just
 Write-Host "Refused: [$($notInvestigation[0].FullyQualifiedErrorId.Split(',')[0])] $($notInvestigation[0].Exception.Message)" -ForegroundColor Yellow
 $sar = New-SubjectAccessRequest -Reference 'SAR-2026-114' -SubjectName 'Alex Example' -PhoneNumber '07700 900123' -ReceivedOn ([datetime]::Today.AddDays(-3))
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\dpo'
-$answered = Export-SubjectAccessRequest -RequestId $sar.RequestId -Destination (Join-Path $store.Path 'sar-SAR-2026-114')
+$answered = Export-SubjectAccessRequest -RequestId $sar.RequestId -Destination (Join-Path $work 'sar-SAR-2026-114')
 Write-Host "Subject access request SAR-2026-114: due $($sar.DueOn.ToString('yyyy-MM-dd')), $($answered.RecordingsExported) recordings exported; index:"
 Import-Csv (Join-Path $answered.ExportedTo 'index.csv') | Select-Object CallId, StartTime, Status | Show
 
@@ -209,7 +212,7 @@ if ($stillHeld) { Write-Host "Held recording $($stillHeld.RecordingId) is still 
 
 Step 'The audit chain'
 Get-AuditEvent | Select-Object -Last 6 | Show
-$checkpoint = Export-AuditCheckpoint -Path (Join-Path $store.Path 'audit-checkpoint.json')
+$checkpoint = Export-AuditCheckpoint -Path (Join-Path $work 'audit-checkpoint.json')
 Test-AuditChain -Checkpoint $checkpoint.Path | Show
 Test-RecordingStore -Deep | Show
 

@@ -153,7 +153,7 @@ namespace Engine.Tests
         [Fact]
         public void A_subject_access_export_lists_what_is_gone_as_well_as_what_is_exported()
         {
-            var a = _f.Import("a", _f.T.Clock.UtcNow.AddDays(-100), remote: "07700 900123");
+            var a = _f.ImportWhenRecorded("a", _f.T.Clock.UtcNow.AddDays(-100), remote: "07700 900123");
             var b = _f.Import("b", _f.T.Clock.UtcNow.AddDays(-5), remote: "+44 7700 900123");
             _f.Import("c", _f.T.Clock.UtcNow.AddDays(-5), remote: "0151 794 2000");
             Store.Purge.Run(null, null, null, false);

@@ -158,7 +158,7 @@ Describe 'Export-AccessLog' {
         New-TestWav (Join-Path $TestDrive 'a.wav')
         $rec = Import-Recording -Path (Join-Path $TestDrive 'a.wav') -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound
         Grant-RecordingAccess -Principal 'Zoë.Ångström@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Download -Reason 'r' | Out-Null
-        $reasons = '=HYPERLINK("http://evil","x")', '+SUM(1,2)', '-2+3', '@cmd', 'comma, and "quotes"', "two`nlines", "'already quoted", 'Grüße — ünïcödé'
+        $reasons = '=HYPERLINK("http://evil","x")', '+SUM(1,2)', '-2+3', '@cmd', 'comma, and "quotes"', 'two, "lines" ;', "'already quoted", 'Grüße — ünïcödé'
         foreach ($reason in $reasons) {
             Save-Recording -Store (Get-StoreAs $store 'Zoë.Ångström@uni.test') -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive 'x.wav') -Purpose Training -Reason $reason -Force | Out-Null
         }

@@ -36,7 +36,8 @@ Describe 'Backup-RecordingStore and Test-RecordingStore -Path' {
             @($findings | Where-Object Severity -eq Error) | Should -BeNullOrEmpty -Because ($findings | Out-String)
             ($findings | Where-Object Check -eq RecordingIntegrity).Severity | Should -Be 'Ok'
             if (-not $IsWindows) { ($findings | Where-Object Check -eq StorePermissions).Severity | Should -Be 'Warning' }
-            Grant-RecordingAccess -Principal 'admin@uni.test' -ServiceArea $area -Right Download -Reason 'restore check' | Out-Null
+            if (-not (Get-RecordingRole -Principal 'admin2@uni.test')) { Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null }
+            Grant-RecordingAccess -Store (Get-StoreAs $back 'admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea $area -Level Supervisor -Right Download -Reason 'restore check' | Out-Null
             $saved = Join-Path $TestDrive 'restored-call.wav'
             Save-Recording -RecordingId $imported[0].RecordingId -Destination $saved -Purpose StaffProtection -Reason 'restore check'
             (Get-FileHash $saved -Algorithm SHA256).Hash | Should -Be $imported[0].Sha256
@@ -106,7 +107,8 @@ Describe 'Permissions and the key path' {
         [int](Get-Item $store.Path).UnixFileMode | Should -Be 448 # 0700
         [int](Get-Item (Join-Path $store.Path 'policy.db')).UnixFileMode | Should -Be 384 # 0600
         [int](Get-ChildItem (Join-Path $store.Path 'recordings') -Recurse -File | Select-Object -First 1).UnixFileMode | Should -Be 384
-        Grant-RecordingAccess -Principal 'admin@uni.test' -ServiceArea $area -Right Download -Reason 'perm' | Out-Null
+        Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null
+        Grant-RecordingAccess -Store (Get-StoreAs $store 'admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea $area -Level Supervisor -Right Download -Reason 'perm' | Out-Null
         $saved = Join-Path $TestDrive 'perm-out/call.wav'
         Save-Recording -RecordingId $rec.RecordingId -Destination $saved -Purpose StaffProtection -Reason 'perm'
         [int](Get-Item $saved).UnixFileMode | Should -Be 384

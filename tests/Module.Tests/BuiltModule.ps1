@@ -37,7 +37,8 @@ function New-TestStore {
 # The same store seen by another principal.
 function Get-StoreAs([object] $Store, [string] $Identity) { $Store.As($Identity) }
 
-# The same store and principal with a fixed clock (FixedClock is public engine API), so expiry needs no waiting.
+# The same store and principal with a fixed clock (FixedClock is public engine API), so expiry needs no waiting;
+# also how a test imports calls long ago, as the recorder delivered them then (Import-Recording -Store (Get-StoreAt ...)).
 function Get-StoreAt([object] $Store, [datetimeoffset] $Now) {
     $clockType = $Store.GetType().Assembly.GetType('CallRecordingAdmin.Engine.Policy.FixedClock')
     $Store.WithClock([Activator]::CreateInstance($clockType, [object[]]@($Now)))
@@ -99,7 +100,8 @@ function New-AuthorisedArea([object] $Store, [string] $Name = 'IT Service Desk',
 }
 
 # A recorder export folder: $Count calls on $Extension, $DaysAgo old, with manifest.csv; returns the manifest path.
-function New-RecorderExport([string] $Folder, [int] $Count, [int] $DaysAgo = 200, [string] $Extension = '4521', [string] $Prefix = 'call') {
+# (A call older than its area's retention is refused on import, AlreadyExpired: import old calls with -Store (Get-StoreAt ...).)
+function New-RecorderExport([string] $Folder, [int] $Count, [int] $DaysAgo = 2, [string] $Extension = '4521', [string] $Prefix = 'call') {
     New-Item -ItemType Directory -Path (Join-Path $Folder 'audio') -Force | Out-Null
     New-TestWav (Join-Path $Folder 'template.wav') 0.1
     $start = [datetime]::UtcNow.AddDays(-$DaysAgo)

@@ -9,7 +9,7 @@ Describe 'Legal holds, extraction and investigations' {
         Add-RecordingRole -Principal 'dpo@uni.test' -Role DataProtectionOfficer | Out-Null
         $dpo = Get-StoreAs $store 'dpo@uni.test'
         $export = Join-Path $TestDrive ('export-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
-        $recs = Import-Recording -ManifestPath (New-RecorderExport $export 4 -DaysAgo 100)
+        $recs = Import-Recording -Store (Get-StoreAt $store ([datetimeoffset]::UtcNow.AddDays(-99))) -ManifestPath (New-RecorderExport $export 4 -DaysAgo 100)
     }
 
     It 'holds an agent''s calls from the pipeline so the purge keeps them' {
@@ -100,7 +100,7 @@ Describe 'Subject access requests' {
         $export = Join-Path $TestDrive 'rec-export'
         Import-Recording -ManifestPath (New-RecorderExport $export 3 -DaysAgo 5) | Out-Null
         New-TestWav (Join-Path $TestDrive 'old.wav')
-        Import-Recording -Path (Join-Path $TestDrive 'old.wav') -CallId old -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-100)) -Direction Inbound -RemoteNumber '+44 7700 900001' | Out-Null
+        Import-Recording -Store (Get-StoreAt $store ([datetimeoffset]::UtcNow.AddDays(-99))) -Path (Join-Path $TestDrive 'old.wav') -CallId old -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-100)) -Direction Inbound -RemoteNumber '+44 7700 900001' | Out-Null
         Invoke-RetentionPurge | Out-Null
         $sar = New-SubjectAccessRequest -Reference 'SAR-7' -SubjectName 'Alex' -PhoneNumber '447700900001', '07700 900 002' -ReceivedOn ([datetime]::Today)
         Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null

@@ -164,7 +164,7 @@ Describe 'WhatIf changes nothing' {
         $security = Get-StoreAs $store 'sec@uni.test'
         New-AuthorisedArea $store -Name 'Recorded Area' -Extension 4700 | Out-Null
         New-TestWav (Join-Path $TestDrive 'w.wav')
-        $rec = Import-Recording -Path (Join-Path $TestDrive 'w.wav') -Extension 4700 -StartTime ([datetime]::UtcNow.AddDays(-200)) -Direction Inbound
+        $rec = Import-Recording -Store (Get-StoreAt $store ([datetimeoffset]::UtcNow.AddDays(-199))) -Path (Join-Path $TestDrive 'w.wav') -Extension 4700 -StartTime ([datetime]::UtcNow.AddDays(-200)) -Direction Inbound
         $grant = Grant-RecordingAccess -Principal 'sup@uni.test' -ServiceArea 'Recorded Area' -Level Supervisor -Right Play, Download, Copy, Share, Delete -Reason 'r'
         Add-RecordingRole -Principal 'lead@uni.test' -Role Supervisor -ServiceArea 'Recorded Area' | Out-Null
         $sup = Get-StoreAs $store 'sup@uni.test'

@@ -135,7 +135,7 @@ Describe 'Reaching and removing content' {
         $out = Join-Path $TestDrive 'out'
         New-Item -ItemType Directory $out | Out-Null
         $file = Save-Recording -Store $sup -RecordingId $rec.RecordingId -Destination $out -Purpose Training -Reason 'coaching'
-        $file.Name | Should -Be 'c-1.wav'
+        $file.Name | Should -Be "c-1_$($rec.RecordingId).wav"
         (Get-FileHash $file.FullName).Hash | Should -Be (Get-FileHash (Join-Path $TestDrive 'a.wav')).Hash
         $stored = Get-ChildItem (Join-Path $store.Path 'recordings') -Recurse -Filter '*.crec' | Select-Object -First 1
         $bytes = [IO.File]::ReadAllBytes($stored.FullName); $bytes[200] = $bytes[200] -bxor 1; [IO.File]::WriteAllBytes($stored.FullName, $bytes)
@@ -178,7 +178,7 @@ Describe 'Invoke-RetentionPurge' {
 
     It 'forecasts without deleting, then deletes what expired except what is held' {
         $manifest = New-RecorderExport $export 6 -DaysAgo 100
-        $recs = Import-Recording -ManifestPath $manifest
+        $recs = Import-Recording -Store (Get-StoreAt $store ([datetimeoffset]::UtcNow.AddDays(-99))) -ManifestPath $manifest
         New-TestWav (Join-Path $TestDrive 'fresh.wav')
         Import-Recording -Path (Join-Path $TestDrive 'fresh.wav') -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-5)) -Direction Inbound | Out-Null
         $hold = New-LegalHold -CaseReference 'LEGAL-1' -Kind Legal -Reason 'claim'
@@ -203,7 +203,7 @@ Describe 'Invoke-RetentionPurge' {
 
     It 'converges after being killed mid-run, leaving nothing orphaned' {
         New-TestWav (Join-Path $TestDrive 'seed.wav')
-        $seed = Import-Recording -Path (Join-Path $TestDrive 'seed.wav') -CallId seed -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-200)) -Direction Inbound
+        $seed = Import-Recording -Store (Get-StoreAt $store ([datetimeoffset]::UtcNow.AddDays(-199))) -Path (Join-Path $TestDrive 'seed.wav') -CallId seed -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-200)) -Direction Inbound
         Add-ExpiredCopies $store $seed.RecordingId 12000
         $script = Join-Path $TestDrive 'purge.ps1'
         Set-Content $script "Import-Module '$Manifest'; Connect-RecordingStore '$($store.Path)' -Identity 'admin@uni.test'; Invoke-RetentionPurge | Out-Null; 'finished'"
@@ -225,7 +225,7 @@ Describe 'Invoke-RetentionPurge' {
 
     It 'never double-deletes or fails when two runs go at once' {
         New-TestWav (Join-Path $TestDrive 'seed.wav')
-        $seed = Import-Recording -Path (Join-Path $TestDrive 'seed.wav') -CallId seed -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-200)) -Direction Inbound
+        $seed = Import-Recording -Store (Get-StoreAt $store ([datetimeoffset]::UtcNow.AddDays(-199))) -Path (Join-Path $TestDrive 'seed.wav') -CallId seed -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-200)) -Direction Inbound
         Add-ExpiredCopies $store $seed.RecordingId 3000
         $script = Join-Path $TestDrive 'purge2.ps1'
         Set-Content $script "`$ErrorActionPreference = 'Stop'; Import-Module '$Manifest'; Connect-RecordingStore '$($store.Path)' -Identity 'admin@uni.test'; (Invoke-RetentionPurge | Measure-Object Purged -Sum).Sum"

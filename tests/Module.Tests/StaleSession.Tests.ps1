@@ -23,7 +23,12 @@ Connect-RecordingStore -Path '$store' -Identity 'creator@uni.test'
 Add-RecordingRole -Principal 'a@uni.test' -Role Administrator | Out-Null
 Add-RecordingRole -Principal 'b@uni.test' -Role Administrator | Out-Null
 New-ServiceArea -Name 'IT Service Desk' -RetentionDays 30 -CustomerNotice 'Calls are recorded.' | Out-Null
-`$grantId = (Grant-RecordingAccess -Principal 'agent@uni.test' -ServiceArea 'IT Service Desk' -Right Play -Reason 'agent').GrantId
+Add-RecordingRole -Principal 'nsm@uni.test' -Role NetworkServicesManager | Out-Null
+`$request = New-RecordingRequest -ServiceArea 'IT Service Desk' -BusinessReason 'Staff protection' -Purpose StaffProtection -AccessLevel 'Adviser=Play' -RetentionDays 30 -DpiaReference 'DPIA-S' -DpoAdvice 'OK' -WarningAction SilentlyContinue
+Connect-RecordingStore -Path '$store' -Identity 'nsm@uni.test'
+Approve-RecordingRequest -RequestId `$request.RequestId | Out-Null
+Connect-RecordingStore -Path '$store' -Identity 'creator@uni.test'
+`$grantId = (Grant-RecordingAccess -Principal 'agent@uni.test' -ServiceArea 'IT Service Desk' -Level Adviser -Right Play -Reason 'agent').GrantId
 Set-Content (Join-Path '$flags' 'grant-id') `$grantId
 Connect-RecordingStore -Path '$store' -Identity 'a@uni.test'
 if (-not (Test-AuditChain -Quiet)) { throw 'chain invalid at start' }

@@ -155,7 +155,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 {
                     throw new PolicyException("GrantAlreadyRevoked", FailureKind.InvalidOperation, "Grant " + id + " was already revoked on " + Timestamp.ToText(grant.RevokedAt.Value) + ".", id);
                 }
-                var why = string.IsNullOrWhiteSpace(reason) ? "Revoked" : reason.Trim();
+                var why = Text.Optional(reason, "Reason") ?? "Revoked";
                 ctx.Execute("UPDATE access_grant SET revoked_at = $t, revoked_by = $p, revoke_reason = $r WHERE id = $id",
                     ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$r", why), ("$id", id));
                 ctx.Audit("RevokeRecordingAccess", "AccessGrant", id, new Dictionary<string, object> { ["principal"] = grant.Principal, ["serviceArea"] = grant.ServiceArea, ["reason"] = why });
@@ -193,7 +193,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 ApprovedAccessLevels.RequireWithin(grant.ServiceArea, approved, grant.Rights.Split('+').Select(x => (AccessRight)Enum.Parse(typeof(AccessRight), x)));
                 ctx.Execute("UPDATE access_grant SET access_level = $lvl WHERE id = $id", ("$lvl", approved.Name), ("$id", grant.GrantId));
                 ctx.Execute("UPDATE access_grant SET reviewed_at = $t, reviewed_by = $p, review_comment = $c, review_by = $rb WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$c", string.IsNullOrWhiteSpace(comment) ? null : comment.Trim()),
+                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$c", Text.Optional(comment, "Comment")),
                     ("$rb", Timestamp.ToText(review)), ("$id", grantId));
                 ctx.Audit("ConfirmRecordingAccess", "AccessGrant", grantId, new Dictionary<string, object>
                 {
@@ -214,7 +214,12 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 where.Add(LikePattern.HasWildcard(q.Principal) ? "g.principal LIKE $p ESCAPE '\\'" : "g.principal = $p COLLATE NOCASE");
                 args.Add(("$p", LikePattern.HasWildcard(q.Principal) ? LikePattern.From(q.Principal) : q.Principal.Trim()));
             }
-            if (!string.IsNullOrEmpty(q.ServiceArea)) { where.Add("coalesce(sa.name, rsa.name) = $a COLLATE NOCASE"); args.Add(("$a", q.ServiceArea.Trim())); }
+            if (!string.IsNullOrEmpty(q.ServiceArea))
+            {
+                var (areaSql, arg) = ServiceAreas.ServiceAreaRegister.Selector(q.ServiceArea, "coalesce(sa.name, rsa.name)", "coalesce(sa.id, rsa.id)", "$a");
+                where.Add(areaSql);
+                args.Add(arg);
+            }
             if (!string.IsNullOrEmpty(q.RecordingId)) { where.Add("g.recording_id = $r"); args.Add(("$r", q.RecordingId.Trim())); }
             if (!q.IncludeRevoked) where.Add("g.revoked_at IS NULL");
             if (q.ReviewDue)

@@ -31,6 +31,8 @@ namespace CallRecordingAdmin.Engine.AccessLog
         public string Principal { get; set; }
         public string ServiceArea { get; set; }
         public string RecordingId { get; set; }
+        /// <summary>Only entries of any of these recordings (what a pipeline of recordings asks for).</summary>
+        public System.Collections.Generic.IReadOnlyList<string> RecordingIds { get; set; }
         public string Action { get; set; }
         public string Purpose { get; set; }
         public AccessOutcome? Outcome { get; set; }

@@ -67,8 +67,19 @@ namespace CallRecordingAdmin.Engine.AccessLog
                 else { where.Add(column + " = " + name + " COLLATE NOCASE"); args.Add((name, value)); }
             }
             Filter("principal", "$p", q.Principal);
-            Filter("service_area", "$sa", q.ServiceArea);
+            if (!string.IsNullOrWhiteSpace(q.ServiceArea))
+            {
+                var (areaSql, arg) = ServiceAreas.ServiceAreaRegister.Selector(q.ServiceArea, "service_area", null, "$sa");
+                where.Add(areaSql);
+                args.Add(arg);
+            }
             Filter("recording_id", "$r", q.RecordingId);
+            if (q.RecordingIds != null && q.RecordingIds.Count > 0)
+            {
+                var names = new List<string>();
+                for (var i = 0; i < q.RecordingIds.Count; i++) { names.Add("$ri" + i); args.Add(("$ri" + i, q.RecordingIds[i].Trim())); }
+                where.Add("recording_id IN (" + string.Join(", ", names) + ")");
+            }
             Filter("action", "$a", q.Action);
             Filter("purpose", "$pu", q.Purpose);
             if (q.Outcome.HasValue) { where.Add("outcome = $o"); args.Add(("$o", q.Outcome.Value.ToString())); }
@@ -87,6 +98,7 @@ namespace CallRecordingAdmin.Engine.AccessLog
         {
             var full = Path.GetFullPath(path);
             RequireReader("export the access log");
+            StorePaths.Checked(_store, "export the access log", full);
             if (File.Exists(full) && !overwrite)
             {
                 throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);

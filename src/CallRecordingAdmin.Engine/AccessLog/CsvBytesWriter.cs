@@ -4,6 +4,8 @@ using System.IO;
 namespace CallRecordingAdmin.Engine.AccessLog
 {
     /// <summary>
+    /// The module's one CSV writer: every CSV it writes (the access-log export, a legal hold's manifest.csv, a
+    /// subject access request's index.csv) goes through it, so every cell gets the same injection guard.
     /// RFC 4180 CSV written straight from UTF-8 bytes, for the access-log export. Measured on 1,000,000 rows:
     /// reading each cell as a .NET string through Microsoft.Data.Sqlite took 3.6 s of a 4.5 s export (CsvHelper
     /// wrote the rest); copying SQLite's own UTF-8 bytes avoids the strings altogether. The rules are the ones
@@ -69,6 +71,25 @@ namespace CallRecordingAdmin.Engine.AccessLog
         }
 
         public void Field(string text) => Field(System.Text.Encoding.UTF8.GetBytes(text ?? ""));
+
+        /// <summary>
+        /// Writes a whole CSV file (UTF-8 with a byte-order mark, CRLF rows) through the same rules: a header row,
+        /// then each row's cells. For the small CSVs (manifests, indexes); the access log streams with <see cref="Field(ReadOnlySpan{byte})"/>.
+        /// </summary>
+        public static void WriteFile(string path, System.Collections.Generic.IEnumerable<string> header, System.Collections.Generic.IEnumerable<System.Collections.Generic.IEnumerable<string>> rows)
+        {
+            using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var csv = new CsvBytesWriter(stream, byteOrderMark: true))
+            {
+                foreach (var h in header) csv.Field(h);
+                csv.EndRow();
+                foreach (var row in rows)
+                {
+                    foreach (var cell in row) csv.Field(cell);
+                    csv.EndRow();
+                }
+            }
+        }
 
         public void EndRow()
         {

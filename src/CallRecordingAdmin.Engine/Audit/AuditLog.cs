@@ -31,6 +31,7 @@ namespace CallRecordingAdmin.Engine.Audit
         public AuditCheckpoint ExportCheckpoint(string path)
         {
             var full = System.IO.Path.GetFullPath(path);
+            StorePaths.Checked(_store, "export an audit checkpoint", full);
             var head = _store.Change("export an audit checkpoint", ctx =>
             {
                 ctx.RequireAny("export an audit checkpoint", null, null, RecordingRole.Administrator, RecordingRole.Auditor);

@@ -13,7 +13,6 @@ using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
-using CsvHelper;
 
 namespace CallRecordingAdmin.Engine.LegalHolds
 {
@@ -66,6 +65,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
         public HoldExportResult Export(string holdId, string destination, bool removeFromStore, Action<int, int> progress = null, Action<PolicyException> deleteFailed = null)
         {
             var folder = Path.GetFullPath(destination);
+            StorePaths.Checked(_store, "export legal holds", folder);
             var (hold, recordings) = ReachHold(holdId, folder);
             Directory.CreateDirectory(folder);
             var exportedAt = _store.Clock.UtcNow;
@@ -77,7 +77,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 foreach (var rec in recordings)
                 {
                     progress?.Invoke(++i, recordings.Count);
-                    var name = Safe(rec.CallId) + "_" + rec.RecordingId + ".wav";
+                    var name = ExportFileName.For(rec);
                     var target = Path.Combine(folder, name);
                     string exportedSha = null;
                     string status;
@@ -136,21 +136,12 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 ["recordings"] = entries,
             };
             File.WriteAllText(Path.Combine(folder, ManifestJson), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }), new UTF8Encoding(false));
-            using (var writer = new StreamWriter(Path.Combine(folder, ManifestCsv), false, new UTF8Encoding(true)))
-            using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
-            {
-                var columns = new[] { "recordingId", "callId", "serviceArea", "extension", "startTime", "durationSeconds", "direction", "remoteNumber", "agent", "file", "status", "originalSha256", "exportedSha256" };
-                foreach (var c in columns) csv.WriteField(c);
-                foreach (var c in new[] { "exportedBy", "exportedAt", "reason", "retainUntil" }) csv.WriteField(c);
-                csv.NextRecord();
-                foreach (var e in entries)
+            var columns = new[] { "recordingId", "callId", "serviceArea", "extension", "startTime", "durationSeconds", "direction", "remoteNumber", "agent", "file", "status", "originalSha256", "exportedSha256" };
+            CsvBytesWriter.WriteFile(Path.Combine(folder, ManifestCsv), columns.Concat(new[] { "exportedBy", "exportedAt", "reason", "retainUntil" }),
+                entries.Select(e => columns.Select(c => Convert.ToString(e[c], CultureInfo.InvariantCulture)).Concat(new[]
                 {
-                    foreach (var c in columns) csv.WriteField(Convert.ToString(e[c], CultureInfo.InvariantCulture));
-                    csv.WriteField(_store.Identity); csv.WriteField(Timestamp.ToText(exportedAt)); csv.WriteField(hold.Reason);
-                    csv.WriteField(hold.RetainUntil.HasValue ? Timestamp.ToText(hold.RetainUntil.Value) : "");
-                    csv.NextRecord();
-                }
-            }
+                    _store.Identity, Timestamp.ToText(exportedAt), hold.Reason, hold.RetainUntil.HasValue ? Timestamp.ToText(hold.RetainUntil.Value) : "",
+                })));
             var manifestSha = ManifestDigest(folder);
             File.WriteAllText(Path.Combine(folder, ManifestHash), manifestSha + "  " + ManifestJson + "+" + ManifestCsv + "\n", new UTF8Encoding(false));
 
@@ -254,7 +245,6 @@ namespace CallRecordingAdmin.Engine.LegalHolds
             }
         }
 
-        private static string Safe(string name) => string.Concat((name ?? "call").Select(ch => Path.GetInvalidFileNameChars().Contains(ch) || ch == ' ' ? '_' : ch));
 
         /// <summary>Checks a destination against its manifest: the manifest's own hash, then missing, altered and extra files. It only reads.</summary>
         public static IEnumerable<ExportFinding> Test(string destination)

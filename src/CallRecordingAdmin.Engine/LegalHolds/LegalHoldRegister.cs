@@ -26,7 +26,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
 
         public LegalHold Create(string caseReference, HoldKind kind, string reason, DateTimeOffset? retainUntil, string investigationId)
         {
-            var reference = Text.Required(caseReference, "CaseReferenceRequired", "a legal hold needs the case reference it serves.", "2.5");
+            var reference = Text.Required(caseReference, "CaseReferenceRequired", "a legal hold needs the case reference it serves.", "2.5", Text.NameMax, "CaseReference");
             var why = Text.Required(reason, "ReasonRequired", "a legal hold needs a reason.", "2.5");
             return _store.Change("place legal holds", ctx =>
             {

@@ -35,7 +35,7 @@ namespace CallRecordingAdmin.Engine.Policy
                 throw new PolicyException("PrincipalInvalid", FailureKind.InvalidArgument,
                     parameterName + " is longer than 256 characters.", principal);
             }
-            return value;
+            return Text.Check(value, parameterName, Text.NameMax);
         }
     }
 }

@@ -31,10 +31,10 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
             {
                 throw new PolicyException(errorId, FailureKind.InvalidArgument, "a request must state " + what + ".", value, "2.2");
             }
-            return v;
+            return Text.Check(v, errorId.Replace("Required", ""), Text.ReasonMax);
         }
 
-        private static string Optional(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        private static string Optional(string value) => Text.Optional(value);
 
         public RecordingRequest Create(RecordingRequestDraft d)
         {
@@ -131,7 +131,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
 
         public RequestConsultation AddConsultation(string requestId, ConsultationTeam team, ConsultationOutcome outcome, IReadOnlyList<string> mitigations, string notes)
         {
-            var mitigationList = (mitigations ?? new string[0]).Select(m => m?.Trim()).Where(m => !string.IsNullOrEmpty(m)).ToList();
+            var mitigationList = (mitigations ?? new string[0]).Select(m => Text.Optional(m, "Mitigation")).Where(m => !string.IsNullOrEmpty(m)).ToList();
             if (outcome == ConsultationOutcome.SupportedWithMitigations && mitigationList.Count == 0)
             {
                 throw new PolicyException("MitigationRequired", FailureKind.InvalidArgument,
@@ -281,8 +281,9 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
             if (!string.IsNullOrEmpty(q.RequestId)) { where.Add("rr.id = $id"); args.Add(("$id", q.RequestId.Trim())); }
             if (!string.IsNullOrEmpty(q.ServiceArea))
             {
-                if (LikePattern.HasWildcard(q.ServiceArea)) { where.Add("sa.name LIKE $a ESCAPE '\\'"); args.Add(("$a", LikePattern.From(q.ServiceArea))); }
-                else { where.Add("(sa.name = $a COLLATE NOCASE OR sa.id = $a)"); args.Add(("$a", q.ServiceArea)); }
+                var (areaSql, arg) = ServiceAreas.ServiceAreaRegister.Selector(q.ServiceArea, "sa.name", "sa.id", "$a");
+                where.Add(areaSql);
+                args.Add(arg);
             }
             if (q.Status.HasValue)
             {

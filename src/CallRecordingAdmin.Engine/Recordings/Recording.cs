@@ -94,7 +94,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             Purpose = purpose;
             Reason = string.IsNullOrWhiteSpace(reason)
                 ? throw new PolicyException("ReasonRequired", FailureKind.InvalidArgument, "every access to a recording needs a reason (-Reason).", null, "3.1")
-                : reason.Trim();
+                : Text.Check(reason.Trim(), "Reason", Text.ReasonMax);
         }
 
         public Purpose Purpose { get; }

@@ -73,9 +73,10 @@ namespace CallRecordingAdmin.Engine.Recordings
         private sealed class Prepared
         {
             public ImportOutcome Outcome;
-            public string CallId, Extension, Id, Partial, Format;
+            public string CallId, Extension, Id, Partial, Format, Agent, RemoteRaw;
+            public double? Duration;
             public DateTimeOffset Start;
-            public WavInfo Wav;
+            public AudioInfo Audio;
             public RecordingCipher.Sealed Sealed;
         }
 
@@ -84,6 +85,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             _store.Change("import recordings", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
             var key = _store.ReadMasterKey();
             var prepared = items.Select(i => new Prepared { Outcome = new ImportOutcome { Item = i } }).ToList();
+            var now = _store.Clock.UtcNow;
 
             // Checks that need no content first, in one read, so a refused call costs no encryption.
             _store.Db.Read(c =>
@@ -96,13 +98,18 @@ namespace CallRecordingAdmin.Engine.Recordings
                         try
                         {
                             var item = p.Outcome.Item;
-                            p.CallId = Text.Required(item.CallId, "CallIdRequired", "every recording needs the recorder's CallId.");
+                            p.CallId = ImportRules.CallId(item.CallId);
                             p.Extension = ExtensionRegister.NormaliseNumber(item.Extension, "Extension");
+                            p.Agent = ImportRules.Agent(item.Agent);
+                            p.Duration = ImportRules.Duration(item.DurationSeconds, p.CallId);
+                            p.RemoteRaw = RemoteNumber.Validate(item.RemoteNumber, item.Direction, p.CallId);
+                            p.Start = ImportRules.Start(item.StartTime, now, p.CallId);
                             if (string.IsNullOrEmpty(item.Path) || !File.Exists(item.Path))
                             {
                                 throw new PolicyException("RecordingFileNotFound", FailureKind.ObjectNotFound, "The audio file '" + item.Path + "' of call " + p.CallId + " does not exist.", item.Path);
                             }
-                            p.Start = item.StartTime.ToUniversalTime();
+                            var area = authorisations.AreaOf(p.Extension, p.CallId);
+                            ImportRules.Expiry(area.Retention, p.Start, now, p.CallId, area.AreaName);
                             authorisations.Check(p.Extension, p.Start, p.CallId);
                         }
                         catch (PolicyException e)
@@ -123,14 +130,27 @@ namespace CallRecordingAdmin.Engine.Recordings
                 try
                 {
                     var folder = Path.GetDirectoryName(final);
-                    if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
                     using (var source = new FileStream(p.Outcome.Item.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-                    using (var destination = OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16))
                     {
-                        p.Wav = WavInfo.Read(source);
-                        p.Format = p.Wav?.Format ?? Path.GetExtension(p.Outcome.Item.Path).TrimStart('.').ToUpperInvariant();
-                        p.Sealed = RecordingCipher.Encrypt(source, destination, p.Id, key, _store.KeyFingerprint);
+                        // The content is checked by its header before anything of it is written (clause 2.5 keeps recordings of calls).
+                        p.Audio = AudioFormat.Identify(source, out var why);
+                        if (p.Audio == null)
+                        {
+                            throw new PolicyException("NotAudio", FailureKind.InvalidData,
+                                "the file '" + p.Outcome.Item.Path + "' of call " + p.CallId + " is not a recording: " + why +
+                                ". Recordings are WAV (PCM, A-law, mu-law, GSM 6.10), MP3 or Ogg (Opus, Vorbis), recognised by their headers. It was not imported.", p.Outcome.Item.Path, "2.5");
+                        }
+                        p.Format = p.Audio.Format;
+                        if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
+                        using (var destination = OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16))
+                        {
+                            p.Sealed = RecordingCipher.Encrypt(source, destination, p.Id, key, _store.KeyFingerprint);
+                        }
                     }
+                }
+                catch (PolicyException e)
+                {
+                    p.Outcome.Error = e;
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -182,22 +202,26 @@ namespace CallRecordingAdmin.Engine.Recordings
                     TryDelete(p.Partial);
                 }
             }
-            // Every refused call is in the access log (and so the audit chain): who, which call, why.
-            var refused = prepared.Where(p => p.Outcome.Error != null).ToList();
-            if (refused.Count > 0)
-            {
-                _store.Change("import recordings", ctx =>
-                {
-                    foreach (var p in refused)
-                    {
-                        var item = p.Outcome.Item;
-                        AccessRecord.Write(ctx, "Import", AccessOutcome.Refused, null, null, null, null,
-                            "call " + Text.Optional(item.CallId) + " from '" + item.Path + "': " + p.Outcome.Error.ErrorId + ": " + p.Outcome.Error.Message);
-                    }
-                    return 0;
-                });
-            }
+            RecordRefusals(prepared.Where(p => p.Outcome.Error != null).Select(p => p.Outcome).ToList());
             return prepared.Select(p => p.Outcome).ToList();
+        }
+
+        /// <summary>
+        /// Every refused row of an import in the access log (action Import, outcome Refused) and so in the audit
+        /// chain: who imported, which call and file, and why (the ErrorId and message), in one transaction.
+        /// </summary>
+        public void RecordRefusals(IReadOnlyList<ImportOutcome> refused, string source = null)
+        {
+            if (refused.Count == 0) return;
+            _store.Change("import recordings", ctx =>
+            {
+                foreach (var o in refused)
+                {
+                    var what = (source != null ? source + ": " : "") + "call '" + Text.Printable(o.Item?.CallId, Text.NameMax) + "' from '" + Text.Printable(o.Item?.Path, 1000) + "'";
+                    AccessRecord.Write(ctx, "Import", AccessOutcome.Refused, null, null, null, null, Text.Printable(what + ": " + o.Error.ErrorId + ": " + o.Error.Message, 4000));
+                }
+                return 0;
+            });
         }
 
         private static void Commit(ChangeContext ctx, Prepared p, Authorisations authorisations)
@@ -226,14 +250,14 @@ namespace CallRecordingAdmin.Engine.Recordings
             }
             var auth = authorisations.Check(p.Extension, p.Start, p.CallId);
             var item = p.Outcome.Item;
-            var raw = Text.Optional(item.RemoteNumber);
-            var expires = auth.Retention.ExpiryOf(p.Start);
+            var raw = p.RemoteRaw;
+            var expires = ImportRules.Expiry(auth.Retention, p.Start, ctx.Now, p.CallId, auth.AreaName);
             ctx.Execute(@"INSERT INTO recording(id, call_id, service_area_id, request_id, extension, start_time, duration_seconds, direction, remote_number, remote_number_raw,
                             agent, format, size_bytes, stored_bytes, sha256, file, state, expires_at, imported_at, imported_by)
                           VALUES ($id, $call, $area, $req, $ext, $start, $dur, $dir, $rn, $raw, $agent, $fmt, $size, $stored, $sha, $file, 'Active', $exp, $t, $p)",
                 ("$id", p.Id), ("$call", p.CallId), ("$area", auth.AreaId), ("$req", auth.RequestId), ("$ext", p.Extension), ("$start", Timestamp.ToText(p.Start)),
-                ("$dur", item.DurationSeconds ?? p.Wav?.DurationSeconds), ("$dir", item.Direction.ToString()), ("$rn", RemoteNumber.Normalise(raw)), ("$raw", raw),
-                ("$agent", Text.Optional(item.Agent)), ("$fmt", p.Format), ("$size", p.Sealed.Length), ("$stored", p.Sealed.StoredLength),
+                ("$dur", p.Duration ?? p.Audio?.DurationSeconds), ("$dir", item.Direction.ToString()), ("$rn", RemoteNumber.Normalise(raw)), ("$raw", raw),
+                ("$agent", p.Agent), ("$fmt", p.Format), ("$size", p.Sealed.Length), ("$stored", p.Sealed.StoredLength),
                 ("$sha", p.Sealed.Sha256), ("$file", RelativeFile(p.Id)), ("$exp", Timestamp.ToText(expires)), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
             ctx.Audit("ImportRecording", "Recording", p.Id, new Dictionary<string, object>
             {
@@ -244,7 +268,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             p.Outcome.Recording = new Recording
             {
                 RecordingId = p.Id, CallId = p.CallId, ServiceArea = auth.AreaName, Extension = p.Extension, StartTime = Timestamp.Parse(Timestamp.ToText(p.Start)),
-                DurationSeconds = item.DurationSeconds ?? p.Wav?.DurationSeconds, Direction = item.Direction, RemoteNumber = RemoteNumber.Normalise(raw), Agent = Text.Optional(item.Agent),
+                DurationSeconds = p.Duration ?? p.Audio?.DurationSeconds, Direction = item.Direction, RemoteNumber = RemoteNumber.Normalise(raw), Agent = p.Agent,
                 Format = p.Format, SizeBytes = p.Sealed.Length, Sha256 = p.Sealed.Sha256, State = RecordingState.Active, ExpiresAt = Timestamp.Parse(Timestamp.ToText(expires)),
                 OnHold = false, AuthorisingRequestId = auth.RequestId, ImportedAt = Timestamp.Parse(Timestamp.ToText(ctx.Now)), ImportedBy = ctx.Principal,
                 StoredBytes = p.Sealed.StoredLength,
@@ -292,13 +316,20 @@ namespace CallRecordingAdmin.Engine.Recordings
             }
 
             /// <summary>The area and authorising request of a call; ExtensionNotRecorded or RecordingNotAuthorised otherwise.</summary>
-            public CallAuthorisation Check(string extension, DateTimeOffset start, string callId)
+            /// <summary>The service area of a recorded extension; ExtensionNotRecorded otherwise.</summary>
+            public (string AreaId, string AreaName, RetentionPeriod Retention) AreaOf(string extension, string callId)
             {
                 if (!_extensions.TryGetValue(extension, out var area))
                 {
                     throw new PolicyException("ExtensionNotRecorded", FailureKind.InvalidData,
                         "call " + callId + " was made on extension " + extension + ", which is not a recorded extension of any service area; it was not imported.", callId, "2.1");
                 }
+                return area;
+            }
+
+            public CallAuthorisation Check(string extension, DateTimeOffset start, string callId)
+            {
+                var area = AreaOf(extension, callId);
                 var at = Timestamp.ToText(start);
                 string requestId = null;
                 if (_windows.TryGetValue(area.AreaId, out var windows))
@@ -363,8 +394,9 @@ namespace CallRecordingAdmin.Engine.Recordings
             if (!string.IsNullOrEmpty(q.CallId)) { where.Add("r.call_id = $call"); args.Add(("$call", q.CallId.Trim())); }
             if (!string.IsNullOrEmpty(q.ServiceArea))
             {
-                where.Add(LikePattern.HasWildcard(q.ServiceArea) ? "sa.name LIKE $sa ESCAPE '\\'" : "sa.name = $sa COLLATE NOCASE");
-                args.Add(("$sa", LikePattern.HasWildcard(q.ServiceArea) ? LikePattern.From(q.ServiceArea) : q.ServiceArea.Trim()));
+                var (areaSql, arg) = ServiceAreaRegister.Selector(q.ServiceArea, "sa.name", "sa.id", "$sa");
+                where.Add(areaSql);
+                args.Add(arg);
             }
             if (!string.IsNullOrEmpty(q.Extension)) { where.Add("r.extension = $ext"); args.Add(("$ext", ExtensionRegister.NormaliseNumber(q.Extension, "Extension"))); }
             if (!string.IsNullOrEmpty(q.Agent))
@@ -408,11 +440,14 @@ namespace CallRecordingAdmin.Engine.Recordings
         public Recording Save(string recordingId, string destination, AccessPurpose purpose, bool overwrite)
         {
             var full = Path.GetFullPath(destination);
-            if (File.Exists(full) && !overwrite)
+            // A destination in the store is refused (and logged) by the access itself, before any question of overwriting.
+            var inside = false;
+            try { StorePaths.EnsureOutsideStore(_store, full); } catch (PolicyException) { inside = true; }
+            if (!inside && File.Exists(full) && !overwrite)
             {
                 throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
             }
-            var recording = Reach(AccessRight.Download, recordingId, purpose, "saved to " + full);
+            var recording = Reach(AccessRight.Download, recordingId, purpose, "saved to " + full, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, full));
             DecryptTo(recording, full);
             return recording;
         }
@@ -452,7 +487,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         public Recording Copy(string recordingId, string destinationFolder, AccessPurpose purpose)
         {
             var folder = Path.GetFullPath(destinationFolder);
-            var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder);
+            var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, folder));
             Directory.CreateDirectory(folder);
             var target = Path.Combine(folder, recording.RecordingId + FileSuffix);
             File.Copy(StoredFile(recording), target + ".partial", true);

@@ -1,3 +1,5 @@
+using System;
+using CallRecordingAdmin.Engine.Policy;
 using PhoneNumbers;
 
 namespace CallRecordingAdmin.Engine.Recordings
@@ -12,9 +14,58 @@ namespace CallRecordingAdmin.Engine.Recordings
         public const string DefaultRegion = "GB";
         private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
-        public static string Normalise(string raw, string region = DefaultRegion)
+        /// <summary>The explicit values a recorder writes for a caller who withheld their number; stored as given, with no E.164 form.</summary>
+        public static readonly string[] WithheldValues = { "withheld", "anonymous" };
+
+        /// <summary>Longest number E.164 allows, in digits.</summary>
+        public const int MaxDigits = 15;
+
+        public static bool IsWithheld(string raw) =>
+            raw != null && Array.Exists(WithheldValues, w => string.Equals(w, raw.Trim(), StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>
+        /// A number an imported call may carry: blank, an explicit withheld value ("withheld", "anonymous"), an
+        /// internal extension on an Internal call, or a number libphonenumber finds possible (E.164 at most 15
+        /// digits, written with digits, spaces, + ( ) - . only). Anything else — a formula, letters, 16 digits —
+        /// is <c>InvalidPhoneNumber</c>. Returns the trimmed text, or null when blank.
+        /// </summary>
+        public static string Validate(string raw, CallDirection direction, string callId)
         {
             if (string.IsNullOrWhiteSpace(raw)) return null;
+            var text = raw.Trim();
+            if (IsWithheld(text)) return text;
+            string Refuse(string why) => throw new PolicyException("InvalidPhoneNumber", FailureKind.InvalidData,
+                "call " + callId + " has RemoteNumber '" + (text.Length > 40 ? text.Substring(0, 40) + "…" : text) + "': " + why +
+                ". Give a telephone number, or '" + WithheldValues[0] + "' when the caller withheld it. It was not imported.", text);
+            var digits = 0;
+            for (var i = 0; i < text.Length; i++)
+            {
+                var ch = text[i];
+                if (ch >= '0' && ch <= '9') digits++;
+                else if (ch == '+' && i == 0) { }
+                else if (ch == ' ' || ch == '(' || ch == ')' || ch == '-' || ch == '.') { }
+                else return Refuse("'" + (char.IsControl(ch) ? "U+" + ((int)ch).ToString("X4") : ch.ToString()) + "' is not part of a telephone number");
+            }
+            if (digits == 0) return Refuse("it has no digits");
+            if (digits > MaxDigits) return Refuse("it has " + digits + " digits; E.164 numbers have at most " + MaxDigits);
+            if (direction == CallDirection.Internal && text[0] != '+' && digits <= 8) return text;
+            foreach (var candidate in new[] { text, text.StartsWith("+") || text.StartsWith("0") ? null : "+" + text })
+            {
+                if (candidate == null) continue;
+                try
+                {
+                    if (Util.IsPossibleNumber(Util.Parse(candidate, DefaultRegion))) return text;
+                }
+                catch (NumberParseException)
+                {
+                }
+            }
+            return Refuse("it is not a possible telephone number");
+        }
+
+        public static string Normalise(string raw, string region = DefaultRegion)
+        {
+            if (string.IsNullOrWhiteSpace(raw) || IsWithheld(raw)) return null;
             var text = raw.Trim();
             foreach (var candidate in new[] { text, text.StartsWith("+") || text.StartsWith("0") ? null : "+" + text })
             {

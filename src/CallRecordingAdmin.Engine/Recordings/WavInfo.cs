@@ -12,13 +12,14 @@ namespace CallRecordingAdmin.Engine.Recordings
         public int SampleRate { get; private set; }
         public int BitsPerSample { get; private set; }
         public int ByteRate { get; private set; }
+        public int BlockAlign { get; private set; }
         public long DataBytes { get; private set; }
 
         public double DurationSeconds => ByteRate > 0 ? Math.Round((double)DataBytes / ByteRate, 3) : 0;
 
         public string Format =>
-            "WAV " + (AudioFormat == 1 ? "PCM" : AudioFormat == 6 ? "A-law" : AudioFormat == 7 ? "mu-law" : AudioFormat == 0xFFFE ? "extensible" : "format " + AudioFormat) +
-            " " + SampleRate + " Hz " + BitsPerSample + "-bit " + (Channels == 1 ? "mono" : Channels == 2 ? "stereo" : Channels + " channels");
+            "WAV " + (AudioFormat == 1 ? "PCM" : AudioFormat == 6 ? "A-law" : AudioFormat == 7 ? "mu-law" : AudioFormat == 3 ? "float" : AudioFormat == 0x31 ? "GSM 6.10" : AudioFormat == 0xFFFE ? "extensible" : "format " + AudioFormat) +
+            " " + SampleRate + " Hz " + (AudioFormat == 0x31 ? "" : BitsPerSample + "-bit ") + (Channels == 1 ? "mono" : Channels == 2 ? "stereo" : Channels + " channels");
 
         /// <summary>Reads the header of a WAV file; null when the file is not RIFF/WAVE.</summary>
         public static WavInfo Read(string path)
@@ -62,7 +63,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                         info.Channels = r.ReadUInt16();
                         info.SampleRate = r.ReadInt32();
                         info.ByteRate = r.ReadInt32();
-                        r.ReadUInt16();
+                        info.BlockAlign = r.ReadUInt16();
                         info.BitsPerSample = r.ReadUInt16();
                         haveFormat = true;
                     }

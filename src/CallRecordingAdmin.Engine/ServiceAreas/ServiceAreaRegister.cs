@@ -39,12 +39,14 @@ LEFT JOIN recording_request auth ON auth.id = (
                 throw new PolicyException("ServiceAreaNameInvalid", FailureKind.InvalidArgument,
                     "'" + value + "' is not a usable service area name: at most 128 characters, no wildcards (* ?) or line breaks.", name);
             }
-            return value;
+            return Text.Check(value, "ServiceArea name", 128);
         }
 
         public ServiceArea Create(ServiceAreaDraft draft)
         {
             var name = NormaliseName(draft.Name);
+            Text.Check(draft.Description, "Description", Text.ReasonMax);
+            Text.Check(draft.CustomerNotice, "CustomerNotice", Text.ReasonMax);
             return _store.Change("create service areas", ctx =>
             {
                 ctx.Require(RecordingRole.Administrator, "create service areas");
@@ -78,13 +80,27 @@ LEFT JOIN recording_request auth ON auth.id = (
             {
                 for (var i = 0; i < names.Count; i++)
                 {
-                    var n = "$n" + i;
-                    where.Add(LikePattern.HasWildcard(names[i]) ? "sa.name LIKE " + n + " ESCAPE '\\'" : "sa.name = " + n + " COLLATE NOCASE");
-                    args.Add((n, LikePattern.HasWildcard(names[i]) ? LikePattern.From(names[i]) : names[i]));
+                    var (areaSql, arg) = Selector(names[i], "sa.name", "sa.id", "$n" + i);
+                    where.Add(areaSql);
+                    args.Add(arg);
                 }
             }
             var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" OR ", where) : "") + " ORDER BY sa.name COLLATE NOCASE";
             return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map);
+        }
+
+        /// <summary>
+        /// The one way a -ServiceArea value selects areas in a query, in every cmdlet: a name (any case) or an id
+        /// ("area-…"), or a wildcard pattern over names. <paramref name="nameColumn"/> and <paramref name="idColumn"/>
+        /// are the query's columns; <paramref name="idColumn"/> null means the rows keep only the area's name (the
+        /// access log), and an id is then turned into its name.
+        /// </summary>
+        internal static (string Sql, (string, object) Arg) Selector(string value, string nameColumn, string idColumn, string parameter)
+        {
+            var v = value.Trim();
+            if (LikePattern.HasWildcard(v)) return (nameColumn + " LIKE " + parameter + " ESCAPE '\\'", (parameter, LikePattern.From(v)));
+            var byId = idColumn != null ? idColumn + " = " + parameter : nameColumn + " = (SELECT name FROM service_area WHERE id = " + parameter + ")";
+            return ("(" + nameColumn + " = " + parameter + " COLLATE NOCASE OR " + byId + ")", (parameter, v));
         }
 
         /// <summary>One area by exact name or id; <c>ServiceAreaNotFound</c> when there is none.</summary>
@@ -115,6 +131,8 @@ LEFT JOIN recording_request auth ON auth.id = (
                     }
                     sets.Add("name = $n"); args.Add(("$n", newName)); details["name"] = before.Name + " -> " + newName;
                 }
+                Text.Check(change.Description, "Description", Text.ReasonMax);
+                Text.Check(change.CustomerNotice, "CustomerNotice", Text.ReasonMax);
                 if (change.Description != null) { sets.Add("description = $d"); args.Add(("$d", change.Description)); details["description"] = change.Description; }
                 if (change.Retention.HasValue)
                 {

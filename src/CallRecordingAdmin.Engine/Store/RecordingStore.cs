@@ -307,6 +307,11 @@ namespace CallRecordingAdmin.Engine.Store
             "SelfNominationRefused",
         };
 
+        /// <summary>A refusal that is not for want of a role (a destination inside the store, say), in the audit log with who, what and why.</summary>
+        internal void AuditRefusal(string doing, PolicyException e) =>
+            Db.Write((c, tx) => AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, OsAccount, "Refused", "Action", doing,
+                new Dictionary<string, object> { ["errorId"] = e.ErrorId, ["message"] = e.Message, ["target"] = Convert.ToString(e.Target, System.Globalization.CultureInfo.InvariantCulture) }));
+
         /// <summary>
         /// Runs one access to a recording (clause 3.1). A refusal — no grant, an overdue review, a hold —
         /// is itself written to the access log and the audit chain, in its own transaction, then rethrown.
@@ -317,7 +322,7 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
-            catch (PolicyException e) when (LoggedRefusals.Contains(e.ErrorId))
+            catch (PolicyException e) when (LoggedRefusals.Contains(e.ErrorId) || e.ErrorId == "DestinationInsideStore")
             {
                 Db.Write((c, tx) =>
                 {

@@ -6,98 +6,193 @@ using CallRecordingAdmin.Engine.Policy;
 namespace CallRecordingAdmin.Engine.Store
 {
     /// <summary>
-    /// Where the module may write: never inside the store folder, and never onto the master key. Paths are compared
-    /// after resolving symbolic links (the longest existing part of each path, through realpath(3) on Unix and the
-    /// runtime's link resolution on Windows), so a link that points into the store is refused too.
+    /// Where the module may write. No cmdlet writes inside the store folder (the policy database, its WAL, the
+    /// encrypted recordings) or onto the master key, wherever the key is kept: a careless -Destination must not
+    /// overwrite the records or put plaintext beside them. Links are resolved first (every existing part of the
+    /// path, by the operating system), and on Windows and macOS, whose file systems ignore case by default,
+    /// paths are compared without regard to case.
     /// </summary>
     public static class StorePaths
     {
-        /// <summary>Refuses <paramref name="destination"/> (a file or folder to be written) when it is the store folder, lies inside it, or is the key file: ErrorId DestinationInsideStore, nothing written.</summary>
-        public static void EnsureOutsideStore(RecordingStore store, string destination)
+        /// <summary>
+        /// The full path of <paramref name="destination"/>, or <c>DestinationInsideStore</c> when it is the store
+        /// folder, lies inside it, or is the master key file (through links too). Nothing is written either way.
+        /// </summary>
+        public static string EnsureOutsideStore(RecordingStore store, string destination)
         {
             if (store == null) throw new ArgumentNullException(nameof(store));
-            if (string.IsNullOrWhiteSpace(destination)) throw new ArgumentNullException(nameof(destination));
-            var target = Resolve(destination);
-            var root = Resolve(store.Path);
-            if (IsSameOrInside(target, root))
+            string full;
+            try
             {
-                throw new PolicyException("DestinationInsideStore", FailureKind.InvalidArgument,
-                    "'" + destination + "' is inside the recording store '" + store.Path + "'; the module never writes into its own store (it could overwrite the policy database, the key or a recording, or leave plaintext audio there). Choose a folder outside the store.", destination);
+                full = Path.GetFullPath(destination ?? "");
             }
-            foreach (var key in new[] { store.KeyPath, store.EffectiveKeyPath })
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
             {
-                if (!string.IsNullOrEmpty(key) && IsSameOrInside(target, Resolve(key)))
+                throw new PolicyException("DestinationInvalid", FailureKind.InvalidArgument, "'" + destination + "' is not a usable path: " + e.Message, destination);
+            }
+            var resolved = Resolve(full);
+            var root = Resolve(Path.GetFullPath(store.Path));
+            if (Same(resolved, root) || Inside(resolved, root))
+            {
+                throw Refusal(full, resolved, "is inside the recording store '" + store.Path + "'");
+            }
+            foreach (var key in new[] { store.KeyPath, Environment.GetEnvironmentVariable(RecordingStore.KeyPathVariable) })
+            {
+                if (string.IsNullOrWhiteSpace(key)) continue;
+                var keyFull = Resolve(Path.GetFullPath(key));
+                if (Same(resolved, keyFull))
                 {
-                    throw new PolicyException("DestinationInsideStore", FailureKind.InvalidArgument,
-                        "'" + destination + "' is the store's master key file; the module never overwrites it. Choose another destination.", destination);
+                    throw Refusal(full, resolved, "is the store's master key file");
                 }
+            }
+            return full;
+        }
+
+        /// <summary>
+        /// <see cref="EnsureOutsideStore"/> for a cmdlet's work (<paramref name="doing"/>): a refusal is written to
+        /// the audit log (who, what, why) before it is thrown.
+        /// </summary>
+        internal static string Checked(RecordingStore store, string doing, string destination)
+        {
+            try
+            {
+                return EnsureOutsideStore(store, destination);
+            }
+            catch (PolicyException e)
+            {
+                store.AuditRefusal(doing, e);
+                throw;
             }
         }
 
-        /// <summary>The full path with every symbolic link in its existing part resolved; the parts that do not exist yet are appended as given.</summary>
-        public static string Resolve(string path)
+        private static PolicyException Refusal(string full, string resolved, string what) =>
+            new PolicyException("DestinationInsideStore", FailureKind.SecurityError,
+                "the destination '" + full + "'" + (string.Equals(full, resolved, StringComparison.Ordinal) ? "" : " (which leads to '" + resolved + "')") + " " + what +
+                "; the module never writes there, so that the store's records, recordings and key cannot be overwritten. Choose a folder outside the store. Nothing was written.",
+                full, "2.5");
+
+        private static bool IgnoreCase =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+
+        private static StringComparison Comparison => IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+        private static string Trim(string p)
         {
-            var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-            if (full.Length == 0) full = Path.GetFullPath(path);
+            var root = Path.GetPathRoot(p) ?? "";
+            var t = p.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+            return t.Length < root.Length ? root : t;
+        }
+
+        private static bool Same(string a, string b) => string.Equals(Trim(a), Trim(b), Comparison);
+
+        private static bool Inside(string path, string folder)
+        {
+            var f = Trim(folder);
+            if (!f.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal)) f += Path.DirectorySeparatorChar;
+            return Trim(path).StartsWith(f, Comparison);
+        }
+
+        /// <summary>
+        /// The path with every link resolved: the longest part of it that exists is resolved by the operating
+        /// system (realpath on Linux and macOS, the final path of a handle on Windows), and the rest, which does
+        /// not exist yet and so cannot be a link, is appended.
+        /// </summary>
+        internal static string Resolve(string full)
+        {
             var existing = full;
             var rest = "";
-            while (!string.IsNullOrEmpty(existing) && !File.Exists(existing) && !Directory.Exists(existing))
+            while (!File.Exists(existing) && !Directory.Exists(existing) && !IsLink(existing))
             {
                 var parent = Path.GetDirectoryName(existing);
+                if (string.IsNullOrEmpty(parent)) return full;
                 rest = rest.Length == 0 ? Path.GetFileName(existing) : Path.Combine(Path.GetFileName(existing), rest);
                 existing = parent;
             }
-            if (string.IsNullOrEmpty(existing)) return full;
             var real = RealPath(existing) ?? existing;
             return rest.Length == 0 ? real : Path.Combine(real, rest);
         }
 
-        private static bool IsSameOrInside(string path, string folder)
+        private static bool IsLink(string path)
         {
-            var comparison = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-            if (string.Equals(path, folder, comparison)) return true;
-            var prefix = folder.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? folder : folder + Path.DirectorySeparatorChar;
-            return path.StartsWith(prefix, comparison);
-        }
-
-        private static string RealPath(string existing)
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                return ResolveWindows(existing);
-            }
-            var buffer = Native.realpath(existing, IntPtr.Zero);
-            if (buffer == IntPtr.Zero) return null;
             try
             {
-                return Marshal.PtrToStringAnsi(buffer);
+                return (File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
+            {
+                return false;
+            }
+        }
+
+        private static string RealPath(string path)
+        {
+            try
+            {
+                return RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? WindowsFinalPath(path) : UnixRealPath(path);
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is IOException || e is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
+        private static extern IntPtr realpath(string path, IntPtr resolved);
+
+        [DllImport("libc", EntryPoint = "free")]
+        private static extern void free(IntPtr p);
+
+        private static string UnixRealPath(string path)
+        {
+            var p = realpath(path, IntPtr.Zero);
+            if (p == IntPtr.Zero) return null;
+            try
+            {
+                return PtrToUtf8(p);
             }
             finally
             {
-                Native.free(buffer);
+                free(p);
             }
         }
 
-        /// <summary>Windows: resolves each linked component through FileSystemInfo.ResolveLinkTarget where the runtime has it (.NET 6+).</summary>
-        private static string ResolveWindows(string existing)
+        private static string PtrToUtf8(IntPtr p)
         {
-            var method = typeof(FileSystemInfo).GetMethod("ResolveLinkTarget", new[] { typeof(bool) });
-            if (method == null) return existing;
-            var parent = Path.GetDirectoryName(existing);
-            var resolvedParent = string.IsNullOrEmpty(parent) ? null : ResolveWindows(parent);
-            var here = resolvedParent == null ? existing : Path.Combine(resolvedParent, Path.GetFileName(existing));
-            FileSystemInfo info = Directory.Exists(here) ? (FileSystemInfo)new DirectoryInfo(here) : new FileInfo(here);
-            var target = method.Invoke(info, new object[] { true }) as FileSystemInfo;
-            return target?.FullName ?? here;
+            var length = 0;
+            while (Marshal.ReadByte(p, length) != 0) length++;
+            var bytes = new byte[length];
+            Marshal.Copy(p, bytes, 0, length);
+            return System.Text.Encoding.UTF8.GetString(bytes);
         }
 
-        private static class Native
-        {
-            [DllImport("libc", SetLastError = true)]
-            public static extern IntPtr realpath(string path, IntPtr resolved);
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern IntPtr CreateFileW(string name, uint access, uint share, IntPtr security, uint disposition, uint flags, IntPtr template);
 
-            [DllImport("libc")]
-            public static extern void free(IntPtr pointer);
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern uint GetFinalPathNameByHandleW(IntPtr handle, System.Text.StringBuilder path, uint size, uint flags);
+
+        [DllImport("kernel32.dll", SetLastError = true)]
+        private static extern bool CloseHandle(IntPtr handle);
+
+        private static string WindowsFinalPath(string path)
+        {
+            const uint shareAll = 7, openExisting = 3, backupSemantics = 0x02000000;
+            var h = CreateFileW(path, 0, shareAll, IntPtr.Zero, openExisting, backupSemantics, IntPtr.Zero);
+            if (h == new IntPtr(-1)) return null;
+            try
+            {
+                var sb = new System.Text.StringBuilder(1024);
+                var n = GetFinalPathNameByHandleW(h, sb, (uint)sb.Capacity, 0);
+                if (n == 0 || n >= sb.Capacity) return null;
+                var s = sb.ToString();
+                if (s.StartsWith(@"\\?\UNC\", StringComparison.Ordinal)) return @"\\" + s.Substring(8);
+                if (s.StartsWith(@"\\?\", StringComparison.Ordinal)) return s.Substring(4);
+                return s;
+            }
+            finally
+            {
+                CloseHandle(h);
+            }
         }
     }
 }

@@ -11,7 +11,6 @@ using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
-using CsvHelper;
 using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.SubjectAccess
@@ -60,8 +59,8 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
 
         public SubjectAccessRequest Create(string reference, string subjectName, IReadOnlyList<string> phoneNumbers, DateTime receivedOn, bool extended)
         {
-            var refText = Text.Required(reference, "ReferenceRequired", "a subject access request needs its reference.");
-            var name = Text.Required(subjectName, "SubjectNameRequired", "a subject access request needs the person's name.");
+            var refText = Text.Required(reference, "ReferenceRequired", "a subject access request needs its reference.", null, Text.NameMax, "Reference");
+            var name = Text.Required(subjectName, "SubjectNameRequired", "a subject access request needs the person's name.", null, Text.NameMax, "SubjectName");
             var numbers = (phoneNumbers ?? new string[0]).Select(n => RemoteNumber.Normalise(n)).Where(n => n != null).Distinct().ToList();
             if (numbers.Count == 0)
             {
@@ -114,6 +113,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
         public SubjectAccessRequest Export(string requestId, string destination)
         {
             var folder = Path.GetFullPath(destination);
+            StorePaths.Checked(_store, "answer subject access requests", folder);
             (SubjectAccessRequest, List<Recording>) reached;
             try
             {
@@ -172,7 +172,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                     string status, file = "", note = "";
                     if (Exportable(rec))
                     {
-                        file = rec.StartTime.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "_" + rec.RecordingId + ".wav";
+                        file = rec.StartTime.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "_" + rec.RecordingId + ExportFileName.Extension(rec.Format);
                         var target = Path.Combine(folder, file);
                         var existed = File.Exists(target);
                         _store.Recordings.DecryptTo(rec, target);
@@ -206,17 +206,8 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 });
                 throw;
             }
-            using (var writer = new StreamWriter(Path.Combine(folder, "index.csv"), false, new UTF8Encoding(true)))
-            using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
-            {
-                foreach (var c in new[] { "RecordingId", "CallId", "StartTime", "ServiceArea", "Direction", "RemoteNumber", "Status", "File", "Sha256", "Note" }) csv.WriteField(c);
-                csv.NextRecord();
-                foreach (var row in rows)
-                {
-                    foreach (var v in row) csv.WriteField(v ?? "");
-                    csv.NextRecord();
-                }
-            }
+            CsvBytesWriter.WriteFile(Path.Combine(folder, "index.csv"),
+                new[] { "RecordingId", "CallId", "StartTime", "ServiceArea", "Direction", "RemoteNumber", "Status", "File", "Sha256", "Note" }, rows);
             return _store.Change("answer subject access requests", ctx =>
             {
                 ctx.Execute("UPDATE subject_access_request SET status = 'Fulfilled', fulfilled_at = $t, fulfilled_by = $p, exported_to = $to, recordings_exported = $n WHERE id = $id",

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -269,9 +270,10 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Exports the access log to CSV for auditors: complete, streaming, safe to open in Excel, checkable against the audit chain.</para>
-    /// <para type="description">Writes RFC 4180 CSV in UTF-8 with a fixed column order (Sequence, OccurredAt, Principal, Action, Outcome, RecordingId, ServiceArea, Purpose, Reason, Detail, AuditSequence, AuditHash) and ISO 8601 UTC times, streaming row by row with constant memory. A cell that begins with = + - @, tab, CR or ' gets one ' in front so that a spreadsheet shows it as text instead of running it; remove one leading ' to recover the value. Each row carries its audit event's sequence and hash, to check against Export-AuditCheckpoint without this module. Refuses to overwrite a file without -Force (FileExists). Administrators, Auditors and the DPO may export.</para>
+    /// <para type="description">Writes RFC 4180 CSV in UTF-8 with a fixed column order (Sequence, OccurredAt, Principal, Action, Outcome, RecordingId, ServiceArea, Purpose, Reason, Detail, AuditSequence, AuditHash) and ISO 8601 UTC times, streaming row by row with constant memory. A cell that begins with = + - @, tab, CR or ' gets one ' in front so that a spreadsheet shows it as text instead of running it; remove one leading ' to recover the value. Each row carries its audit event's sequence and hash, to check against Export-AuditCheckpoint without this module. Refuses to overwrite a file without -Force (FileExists), and never writes inside the store folder or onto its key (DestinationInsideStore). Recordings piped in (Get-Recording | Export-AccessLog) select the rows of all of them. Administrators, Auditors and the DPO may export.</para>
     /// </summary>
     /// <example><code>Export-AccessLog -Path .\access-2026-Q4.csv -After 2026-10-01 -Before 2027-01-01</code><para>A quarter's log for the auditors.</para></example>
+    /// <example><code>Get-Recording -RemoteNumber '07700 900123' | Export-AccessLog -Path .\caller-access.csv</code><para>Every access to one caller's recordings, in one file.</para></example>
     [Cmdlet(VerbsData.Export, "AccessLog", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportAccessLogCommand : AccessLogCmdlet
@@ -284,6 +286,14 @@ namespace CallRecordingAdmin.Commands
         /// <summary><para type="description">Replace an existing file.</para></summary>
         [Parameter] public SwitchParameter Force { get; set; }
 
+        private readonly List<string> _recordingIds = new List<string>();
+
+        /// <summary>Collects each piped recording's id: the export, at the end, covers all of them, not only the last.</summary>
+        protected override void ProcessRecord()
+        {
+            if (!string.IsNullOrWhiteSpace(RecordingId) && !_recordingIds.Contains(RecordingId)) _recordingIds.Add(RecordingId);
+        }
+
         protected override void EndProcessing()
         {
             var path = ResolvePath(Path);
@@ -291,7 +301,13 @@ namespace CallRecordingAdmin.Commands
             var progress = new ProgressRecord(3, "Exporting the access log", path);
             Try(path, () =>
             {
-                var rows = ActiveStore.AccessLog.Export(Query(), path, Force, n =>
+                var query = Query();
+                if (_recordingIds.Count > 1)
+                {
+                    query.RecordingId = null;
+                    query.RecordingIds = _recordingIds;
+                }
+                var rows = ActiveStore.AccessLog.Export(query, path, Force, n =>
                 {
                     progress.StatusDescription = n + " rows written";
                     WriteProgress(progress);

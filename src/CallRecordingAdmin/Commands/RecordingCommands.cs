@@ -12,7 +12,7 @@ namespace CallRecordingAdmin.Commands
 {
     /// <summary>
     /// <para type="synopsis">Imports recordings from the telephony recorder: encrypted, hashed and filed under their service area (clause 2.5).</para>
-    /// <para type="description">Takes recordings three ways: -Path with metadata parameters; pipeline objects with CallId, Extension, StartTime, DurationSeconds, Direction, RemoteNumber, Agent and Path (so Import-Csv export.csv | Import-Recording works); or -ManifestPath, a recorder's export manifest whose paths must stay inside its folder (PathOutsideSource). The service area comes from the extension; a call on an extension that is not recorded (ExtensionNotRecorded) or in an area no approved request authorised at the call's time (RecordingNotAuthorised) is refused, the refusal is in the access log, and the rest of the batch goes on. Files left by an interrupted import are finished or removed first, by an Administrator only, audited (RecoverImport), and not under -WhatIf. Content is hashed (SHA-256) and encrypted with AES-256-GCM under a per-recording key wrapped by the store's master key; without the key nothing is imported (EncryptionKeyUnavailable). Remote numbers are stored in E.164 form. The same call with the same content is skipped with a warning; the same CallId with other content is DuplicateCallId. Duration and format are read from WAV headers when not given. Each recording is imported atomically, even if the process is killed.</para>
+    /// <para type="description">Takes recordings three ways: -Path with metadata parameters; pipeline objects with CallId, Extension, StartTime, DurationSeconds, Direction, RemoteNumber, Agent and Path (so Import-Csv export.csv | Import-Recording works); or -ManifestPath, a recorder's export manifest whose paths must stay inside its folder (PathOutsideSource). The service area comes from the extension; a call on an extension that is not recorded (ExtensionNotRecorded) or in an area no approved request authorised at the call's time (RecordingNotAuthorised) is refused, the refusal is in the access log, and the rest of the batch goes on. Files left by an interrupted import are finished or removed first, by an Administrator only, audited (RecoverImport), and not under -WhatIf. Content is hashed (SHA-256) and encrypted with AES-256-GCM under a per-recording key wrapped by the store's master key; without the key nothing is imported (EncryptionKeyUnavailable). Remote numbers are stored in E.164 form. The same call with the same content is skipped with a warning; the same CallId with other content is DuplicateCallId. Duration and format are read from WAV headers when not given. The content must be audio by its header (WAV PCM, A-law, mu-law or GSM 6.10, MP3, Ogg Opus or Vorbis), else NotAudio. Each row is checked before anything is written and refused on its own: StartTimeInFuture (more than 5 minutes ahead), AlreadyExpired (past the area's retention, clause 2.5), DurationInvalid (negative, NaN, infinite, over 24 hours), InvalidPhoneNumber (not a possible number; 'withheld' and 'anonymous' are accepted), TextInvalid (CallId or Agent over 256 characters or with control or bidirectional characters), ManifestRowInvalid (a manifest line that cannot be read); every refusal is written to the access log. Each recording is imported atomically, even if the process is killed.</para>
     /// </summary>
     /// <example><code>Import-Recording -ManifestPath \\recorder\export\2026-11-27\manifest.csv</code><para>Imports a night's export from the recorder, with progress.</para></example>
     /// <example><code>Import-Csv calls.csv | Import-Recording -WhatIf</code><para>Shows what would be imported from a CSV of call metadata.</para></example>
@@ -97,9 +97,15 @@ namespace CallRecordingAdmin.Commands
                 var manifest = ResolvePath(ManifestPath);
                 var rows = new List<ManifestRow>();
                 Try(manifest, () => rows.AddRange(RecordingManifest.Read(manifest)));
-                foreach (var row in rows.Where(r => r.Error != null))
+                var bad = rows.Where(r => r.Error != null).ToList();
+                foreach (var row in bad)
                 {
                     WriteError(ToErrorRecord(row.Error, manifest + ":" + row.Line));
+                }
+                if (bad.Count > 0 && !WhatIfRequested)
+                {
+                    Try(manifest, () => ActiveStore.Recordings.RecordRefusals(
+                        bad.Select(r => new ImportOutcome { Item = new RecordingImport { CallId = r.CallId, Path = manifest + ":" + r.Line }, Error = r.Error }).ToList()));
                 }
                 ImportAll(rows.Where(r => r.Error == null).Select(r => r.Item).ToList());
             }
@@ -108,6 +114,11 @@ namespace CallRecordingAdmin.Commands
                 ImportAll(_items);
             }
         }
+
+        private bool WhatIfRequested =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter p ? p.IsPresent
+            : SessionState.PSVariable.GetValue("WhatIfPreference") is bool b && b;
 
         private void ImportAll(IReadOnlyList<RecordingImport> items)
         {
@@ -157,9 +168,10 @@ namespace CallRecordingAdmin.Commands
     [OutputType(typeof(Recording))]
     public sealed class GetRecordingCommand : StoreCmdlet
     {
-        /// <summary><para type="description">One recording by id.</para></summary>
+        /// <summary><para type="description">Recordings by id: one or more, or from the pipeline by property name (RecordingId).</para></summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        public string RecordingId { get; set; }
+        [ValidateNotNullOrEmpty]
+        public string[] RecordingId { get; set; }
 
         /// <summary><para type="description">Only this area's recordings; wildcards are allowed.</para></summary>
         [Parameter, SupportsWildcards, ArgumentCompleter(typeof(ServiceAreaCompleter))]
@@ -198,11 +210,21 @@ namespace CallRecordingAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            Try(RecordingId, () =>
+            if (RecordingId == null)
+            {
+                Query(null);
+                return;
+            }
+            foreach (var id in RecordingId) Query(id);
+        }
+
+        private void Query(string recordingId)
+        {
+            Try(recordingId, () =>
             {
                 var query = new RecordingQuery
                 {
-                    RecordingId = RecordingId, ServiceArea = ServiceArea, Extension = Extension, Agent = Agent, RemoteNumber = RemoteNumber,
+                    RecordingId = recordingId, ServiceArea = ServiceArea, Extension = Extension, Agent = Agent, RemoteNumber = RemoteNumber,
                     After = After, Before = Before, OnHold = OnHold ? true : (bool?)null, ExpiresBefore = ExpiresBefore, Expired = Expired,
                     State = State, IncludeGone = IncludeDeleted,
                     Skip = (long)PagingParameters.Skip, First = PagingParameters.First == ulong.MaxValue ? (long?)null : (long)PagingParameters.First,
@@ -217,9 +239,9 @@ namespace CallRecordingAdmin.Commands
                 {
                     WriteObject(PagingParameters.NewTotalCount((ulong)ActiveStore.Recordings.Count(query), 1.0));
                 }
-                if (count == 0 && !string.IsNullOrEmpty(RecordingId))
+                if (count == 0 && !string.IsNullOrEmpty(recordingId))
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException("There is no recording '" + RecordingId + "' that you may see."), "RecordingNotFound", ErrorCategory.ObjectNotFound, RecordingId));
+                    WriteError(new ErrorRecord(new ItemNotFoundException("There is no recording '" + recordingId + "' that you may see."), "RecordingNotFound", ErrorCategory.ObjectNotFound, recordingId));
                 }
             });
         }
@@ -248,7 +270,7 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Writes a recording's decrypted audio to a file, for a stated purpose (Download right, clause 3.1).</para>
-    /// <para type="description">Needs an active, reviewed grant with the Download right on the recording's area, a purpose and a reason; otherwise AccessNotGranted (or AccessReviewOverdue). Every tag and the SHA-256 are verified before the file appears: content that fails is never returned (RecordingIntegrityFailed). A recording that is Deleted, Extracted or PendingDelete is RecordingNotAvailable; one whose stored file is missing is RecordingFileMissing (a read failure; FileWriteFailed is kept for the destination). The access, or its refusal, is written to the access log before any audio is written. -Destination may be a folder (the file is named after the call) or a file path.</para>
+    /// <para type="description">Needs an active, reviewed grant with the Download right on the recording's area, a purpose and a reason; otherwise AccessNotGranted (or AccessReviewOverdue). Every tag and the SHA-256 are verified before the file appears: content that fails is never returned (RecordingIntegrityFailed). A recording that is Deleted, Extracted or PendingDelete is RecordingNotAvailable; one whose stored file is missing is RecordingFileMissing (a read failure; FileWriteFailed is kept for the destination). The access, or its refusal, is written to the access log before any audio is written. -Destination may be a folder (the file is named after the call and the recording: CallId_RecordingId.wav, with characters unsafe in a file name replaced and the CallId part cut at 100 characters) or a file path. A destination inside the store folder, or the key file, is refused (DestinationInsideStore).</para>
     /// </summary>
     /// <example><code>Save-Recording -RecordingId rec-0a1b2c… -Destination .\complaint-4471 -Purpose DisputeOrComplaint -Reason 'Complaint C-4471'</code><para>Saves the audio for a complaint investigation.</para></example>
     [Cmdlet(VerbsData.Save, "Recording", SupportsShouldProcess = true)]
@@ -273,8 +295,7 @@ namespace CallRecordingAdmin.Commands
                 if (Directory.Exists(destination))
                 {
                     var rec = ActiveStore.Recordings.Get(new RecordingQuery { RecordingId = RecordingId }).FirstOrDefault();
-                    var name = rec == null ? RecordingId : string.Concat((rec.CallId ?? RecordingId).Select(ch => System.IO.Path.GetInvalidFileNameChars().Contains(ch) ? '_' : ch));
-                    file = System.IO.Path.Combine(destination, name + ".wav");
+                    file = System.IO.Path.Combine(destination, rec == null ? ExportFileName.SafePart(RecordingId) + ".wav" : ExportFileName.For(rec));
                 }
                 ActiveStore.Recordings.Save(RecordingId, file, AccessPurpose(), Force);
                 WriteObject(new FileInfo(file));
