@@ -245,7 +245,7 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
-            catch (PolicyException e) when (e.ErrorId == "AccessDenied")
+            catch (PolicyException e) when (e.Refusal == RefusalLog.Role)
             {
                 Db.Write((c, tx) =>
                 {
@@ -272,7 +272,7 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
-            catch (PolicyException e) when (e.ErrorId == "AccessNotGranted" || e.ErrorId == "AccessReviewOverdue" || e.ErrorId == "RecordingOnLegalHold" || e.ErrorId == "AccessDenied")
+            catch (PolicyException e) when (e.Refusal != RefusalLog.None)
             {
                 Db.Write((c, tx) =>
                 {
@@ -389,6 +389,10 @@ namespace CallRecordingAdmin.Engine.Store
                     {
                         RecordingCipher.Decrypt(stored, Stream.Null, rec.RecordingId, ReadMasterKey(), rec.Sha256);
                     }
+                }
+                catch (IOException e)
+                {
+                    throw FileRead.Failed(file, e);
                 }
                 catch (PolicyException e)
                 {
