@@ -169,6 +169,9 @@ function Write-ErrorHelp {
         '        Save-Recording $id -Destination .\case -Purpose DisputeOrComplaint -Reason r -ErrorVariable failed -ErrorAction SilentlyContinue'
         '        if ($failed | Where-Object FullyQualifiedErrorId -like ''AccessReviewOverdue,*'') { ... }'
         ''
+        '    Errors in binding parameters (ParameterArgumentValidationError, ParameterArgumentTransformationError,'
+        '    MissingMandatoryParameter, ...) come from PowerShell itself, before a cmdlet runs.'
+        ''
         "    This list is generated from the module's ErrorId catalogue ($($entries.Count) ErrorIds)."
         ''
         'ERRORS'

@@ -212,6 +212,38 @@ namespace Engine.Tests
             Assert.True(unused.Count == 0, "Catalogued but never thrown (remove them, or the code lost a check): " + string.Join(", ", unused));
         }
 
+        /// <summary>ErrorIds that PowerShell itself writes (parameter binding), not the module.</summary>
+        private static readonly HashSet<string> PowerShellOwn = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "ParameterArgumentTransformationError", "ParameterArgumentValidationError", "ParameterArgumentValidationErrorNullNotAllowed",
+            "MissingMandatoryParameter", "AmbiguousParameterSet", "NamedParameterNotFound", "InputObjectNotBound",
+        };
+
+        [Fact]
+        public void Every_ErrorId_the_tests_expect_is_in_the_catalogue()
+        {
+            // Pester: Should -Throw -ErrorId 'X,*' and FullyQualifiedErrorId -like 'X,*'; xunit: Assert.Equal("X", … .ErrorId / Refusal(…)).
+            var testsRoot = Path.Combine(Path.GetDirectoryName(SourceRoot), "tests");
+            var expected = new List<(string Id, string Where)>();
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(testsRoot, "Module.Tests"), "*.ps1"))
+            {
+                foreach (Match m in Regex.Matches(File.ReadAllText(file), @"'([A-Z][A-Za-z]+),\*'"))
+                {
+                    expected.Add((m.Groups[1].Value, Path.GetFileName(file)));
+                }
+            }
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(testsRoot, "Engine.Tests"), "*.cs"))
+            {
+                foreach (Match m in Regex.Matches(File.ReadAllText(file), @"Assert\.Equal\(""([A-Z][A-Za-z]+)"", [^;]*(ErrorId|Refusal\(|Failure\()"))
+                {
+                    expected.Add((m.Groups[1].Value, Path.GetFileName(file)));
+                }
+            }
+            Assert.True(expected.Count >= 80, "only " + expected.Count + " expected ErrorIds found in the tests");
+            var unknown = expected.Where(e => ErrorIds.Find(e.Id) == null && e.Id != "NotInTheCatalogue" && !PowerShellOwn.Contains(e.Id)).Select(e => e.Id + " (" + e.Where + ")").Distinct().ToList();
+            Assert.True(unknown.Count == 0, "Tests expect ErrorIds the catalogue does not have: " + string.Join(", ", unknown));
+        }
+
         [Fact]
         public void The_catalogue_has_one_well_formed_entry_per_id()
         {

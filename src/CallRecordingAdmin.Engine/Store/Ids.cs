@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace CallRecordingAdmin.Engine.Store
 {
     /// <summary>
-    /// Stable string ids with a readable prefix that sort by creation time: "rec-01KB3J0Z6P5W3C8Q2N4R7T9VXA".
+    /// Stable string ids with a readable prefix that sort by creation time: "rec-01M8GV21P8D3H8X8P3YKPX078H".
     /// The part after the prefix is a ULID (https://github.com/ulid/spec): 48 bits of Unix milliseconds then
     /// 80 random bits, in Crockford base32 (26 characters, no I, L, O or U), so ordinal order is creation order.
     /// </summary>
