@@ -116,122 +116,10 @@ function Invoke-Build {
     $manifest = Join-Path $ModuleOut 'CallRecordingAdmin.psd1'
     (Get-Content $manifest -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" | Set-Content $manifest -Encoding utf8NoBOM
 
-    # MAML help is generated from the cmdlets' XML documentation, in a fresh pwsh that imports the built module.
-    Invoke-Native 'help generation' { Invoke-Pwsh -NoProfile -NonInteractive -File $PSCommandPath -Task Help -Configuration $Configuration }
+    # MAML help (from the cmdlets' XML documentation) and about_CallRecordingAdmin_Errors (from the ErrorId
+    # catalogue), in a fresh pwsh that imports the built module: build/Help.ps1.
+    Invoke-Native 'help generation' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Help.ps1') -ModuleOut $ModuleOut -Configuration $Configuration }
     Write-Host "Built $ModuleOut (version $version)."
-}
-
-function Get-DocText([System.Xml.XmlNode] $node) {
-    if ($null -eq $node) { return '' }
-    (($node.InnerText -split "`n") | ForEach-Object { $_.Trim() }) -join ' ' -replace '\s+', ' ' | ForEach-Object Trim
-}
-
-function Invoke-HelpGeneration {
-    Import-Module (Join-Path $ModuleOut 'CallRecordingAdmin.psd1') -Force
-    $doc = [xml](Get-Content (Join-Path $Root "src/CallRecordingAdmin/bin/$Configuration/netstandard2.0/CallRecordingAdmin.xml") -Raw)
-    $members = @{}
-    foreach ($m in $doc.doc.members.member) { $members[$m.name] = $m }
-    $ns = @{ maml = 'http://schemas.microsoft.com/maml/2004/10'; command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'; dev = 'http://schemas.microsoft.com/maml/dev/2004/10' }
-    $settings = [System.Xml.XmlWriterSettings]::new()
-    $settings.Indent = $true
-    $settings.Encoding = [System.Text.UTF8Encoding]::new($false)
-    $path = Join-Path $ModuleOut 'en-US/CallRecordingAdmin.dll-Help.xml'
-    $w = [System.Xml.XmlWriter]::Create($path, $settings)
-    $w.WriteStartDocument()
-    $w.WriteStartElement('helpItems'); $w.WriteAttributeString('schema', 'maml')
-    foreach ($ns2 in 'maml', 'command', 'dev') { $w.WriteAttributeString('xmlns', $ns2, $null, $ns[$ns2]) }
-    $commonParameters = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + [System.Management.Automation.Internal.ShouldProcessParameters].GetProperties().Name
-    $missing = [System.Collections.Generic.List[string]]::new()
-    $pagingHelp = @{
-        First             = 'Returns at most this many objects (paging).'
-        Skip              = 'Skips this many objects before returning any (paging).'
-        IncludeTotalCount = 'Also returns the total number of objects found, after the objects themselves.'
-    }
-    foreach ($cmd in Get-Command -Module CallRecordingAdmin -CommandType Cmdlet | Sort-Object Name) {
-        $type = $cmd.ImplementingType
-        $m = $members["T:$($type.FullName)"]
-        $synopsis = Get-DocText $m.SelectSingleNode("summary/para[@type='synopsis']")
-        $description = Get-DocText $m.SelectSingleNode("summary/para[@type='description']")
-        $examples = @($m.SelectNodes('example'))
-        if (-not $synopsis) { $missing.Add("$($cmd.Name): synopsis") }
-        if ($examples.Count -eq 0) { $missing.Add("$($cmd.Name): example") }
-        $w.WriteStartElement('command', 'command', $ns.command)
-        $w.WriteStartElement('command', 'details', $ns.command)
-        $w.WriteElementString('command', 'name', $ns.command, $cmd.Name)
-        $w.WriteStartElement('maml', 'description', $ns.maml); $w.WriteElementString('maml', 'para', $ns.maml, $synopsis); $w.WriteEndElement()
-        $w.WriteElementString('command', 'verb', $ns.command, $cmd.Verb)
-        $w.WriteElementString('command', 'noun', $ns.command, $cmd.Noun)
-        $w.WriteEndElement()
-        $w.WriteStartElement('maml', 'description', $ns.maml); $w.WriteElementString('maml', 'para', $ns.maml, $description); $w.WriteEndElement()
-
-        $paramDoc = @{}
-        foreach ($p in $cmd.Parameters.Values) {
-            if ($p.Name -in $commonParameters) { continue }
-            $declaring = $type
-            while ($declaring -and -not $declaring.GetProperty($p.Name, [System.Reflection.BindingFlags]'Public,Instance,DeclaredOnly')) { $declaring = $declaring.BaseType }
-            $pm = if ($declaring) { $members["P:$($declaring.FullName).$($p.Name)"] }
-            $text = if ($pm) { Get-DocText ($pm.SelectSingleNode("summary/para[@type='description']") ?? $pm.SelectSingleNode('summary')) } else { $pagingHelp[$p.Name] }
-            if (-not $text) { $missing.Add("$($cmd.Name) -$($p.Name): description") }
-            $paramDoc[$p.Name] = $text
-        }
-        function Write-Parameter($w, $p, $setInfo, $text) {
-            $attr = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
-            $pipeline = @(if ($attr.ValueFromPipeline) { 'ByValue' }; if ($attr.ValueFromPipelineByPropertyName) { 'ByPropertyName' })
-            $w.WriteStartElement('command', 'parameter', $ns.command)
-            $w.WriteAttributeString('required', ([string]$setInfo.IsMandatory).ToLowerInvariant())
-            $w.WriteAttributeString('globbing', ([string][bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })).ToLowerInvariant())
-            $w.WriteAttributeString('pipelineInput', $(if ($pipeline) { 'True (' + ($pipeline -join ', ') + ')' } else { 'False' }))
-            $w.WriteAttributeString('position', $(if ($setInfo.Position -ge 0) { [string]$setInfo.Position } else { 'named' }))
-            $w.WriteElementString('maml', 'name', $ns.maml, $p.Name)
-            $w.WriteStartElement('maml', 'description', $ns.maml); $w.WriteElementString('maml', 'para', $ns.maml, $text); $w.WriteEndElement()
-            $w.WriteStartElement('command', 'parameterValue', $ns.command); $w.WriteAttributeString('required', ($p.ParameterType -ne [switch]).ToString().ToLowerInvariant()); $w.WriteString($p.ParameterType.Name); $w.WriteEndElement()
-            $w.WriteStartElement('dev', 'type', $ns.dev); $w.WriteElementString('maml', 'name', $ns.maml, $p.ParameterType.FullName); $w.WriteEndElement()
-            $w.WriteEndElement()
-        }
-        $w.WriteStartElement('command', 'syntax', $ns.command)
-        foreach ($set in $cmd.ParameterSets) {
-            $w.WriteStartElement('command', 'syntaxItem', $ns.command)
-            $w.WriteElementString('maml', 'name', $ns.maml, $cmd.Name)
-            foreach ($sp in $set.Parameters) {
-                if ($sp.Name -in $commonParameters) { continue }
-                Write-Parameter $w $cmd.Parameters[$sp.Name] $sp $paramDoc[$sp.Name]
-            }
-            $w.WriteEndElement()
-        }
-        $w.WriteEndElement()
-        $w.WriteStartElement('command', 'parameters', $ns.command)
-        foreach ($p in $cmd.Parameters.Values | Where-Object { $_.Name -notin $commonParameters }) {
-            $setInfo = $cmd.ParameterSets.Parameters | Where-Object Name -eq $p.Name | Sort-Object { -[int]$_.IsMandatory } | Select-Object -First 1
-            Write-Parameter $w $p $setInfo $paramDoc[$p.Name]
-        }
-        $w.WriteEndElement()
-        $w.WriteStartElement('command', 'returnValues', $ns.command)
-        foreach ($t in $cmd.OutputType) {
-            $w.WriteStartElement('command', 'returnValue', $ns.command)
-            $w.WriteStartElement('dev', 'type', $ns.dev); $w.WriteElementString('maml', 'name', $ns.maml, $t.Name); $w.WriteEndElement()
-            $w.WriteEndElement()
-        }
-        $w.WriteEndElement()
-        $w.WriteStartElement('command', 'examples', $ns.command)
-        $i = 0
-        foreach ($ex in $examples) {
-            $i++
-            $w.WriteStartElement('command', 'example', $ns.command)
-            $w.WriteElementString('maml', 'title', $ns.maml, "-------------------------- Example $i --------------------------")
-            $w.WriteElementString('dev', 'code', $ns.dev, $ex.code.Trim())
-            $w.WriteStartElement('dev', 'remarks', $ns.dev); $w.WriteElementString('maml', 'para', $ns.maml, (Get-DocText $ex.SelectSingleNode('para'))); $w.WriteEndElement()
-            $w.WriteEndElement()
-        }
-        $w.WriteEndElement()
-        $w.WriteStartElement('command', 'relatedLinks', $ns.command)
-        $w.WriteStartElement('maml', 'navigationLink', $ns.maml); $w.WriteElementString('maml', 'linkText', $ns.maml, 'about_CallRecordingAdmin'); $w.WriteEndElement()
-        $w.WriteEndElement()
-        $w.WriteEndElement()
-    }
-    $w.WriteEndElement()
-    $w.WriteEndDocument()
-    $w.Close()
-    if ($missing.Count -gt 0) { throw "Help is incomplete:`n  " + ($missing -join "`n  ") }
 }
 
 function Invoke-Test {
@@ -322,7 +210,7 @@ function Invoke-Clean {
 foreach ($t in $Task) {
     switch ($t) {
         'Build' { Invoke-Build }
-        'Help' { Invoke-HelpGeneration }
+        'Help' { & (Join-Path $Root 'build/Help.ps1') -ModuleOut $ModuleOut -Configuration $Configuration }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }

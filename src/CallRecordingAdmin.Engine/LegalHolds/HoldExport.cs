@@ -257,14 +257,14 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 yield break;
             }
             var hashFile = Path.Combine(folder, ManifestHash);
-            var recorded = File.Exists(hashFile) ? File.ReadAllText(hashFile).Split(' ')[0].Trim() : null;
-            var actual = File.Exists(Path.Combine(folder, ManifestCsv)) ? ManifestDigest(folder) : null;
+            var recorded = File.Exists(hashFile) ? FileRead.Try(hashFile, () => File.ReadAllText(hashFile)).Split(' ')[0].Trim() : null;
+            var actual = File.Exists(Path.Combine(folder, ManifestCsv)) ? FileRead.Try(folder, () => ManifestDigest(folder)) : null;
             yield return recorded != null && recorded == actual
                 ? new ExportFinding { Check = "Manifest", Severity = FindingSeverity.Ok, File = jsonPath, Message = "The manifests match manifest.sha256." }
                 : new ExportFinding { Check = "Manifest", Severity = FindingSeverity.Error, File = jsonPath, Message = "The manifests do not match manifest.sha256 (changed, or a file is missing)." };
             var expected = new HashSet<string>(StringComparer.Ordinal) { ManifestJson, ManifestCsv, ManifestHash };
             JsonDocument doc;
-            try { doc = JsonDocument.Parse(File.ReadAllText(jsonPath)); }
+            try { doc = JsonDocument.Parse(FileRead.Try(jsonPath, () => File.ReadAllText(jsonPath))); }
             catch (JsonException) { doc = null; }
             if (doc == null)
             {
@@ -284,7 +284,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                     {
                         yield return new ExportFinding { Check = "Missing", Severity = FindingSeverity.Error, File = path, Message = "Listed in the manifest but not in the folder." };
                     }
-                    else if (!string.Equals(RecordingCipher.Sha256OfFile(path), want, StringComparison.OrdinalIgnoreCase))
+                    else if (!string.Equals(FileRead.Try(path, () => RecordingCipher.Sha256OfFile(path)), want, StringComparison.OrdinalIgnoreCase))
                     {
                         yield return new ExportFinding { Check = "Altered", Severity = FindingSeverity.Error, File = path, Message = "Its SHA-256 differs from the manifest's." };
                     }

@@ -15,6 +15,7 @@ namespace CallRecordingAdmin.Engine.Policy
         SecurityError,
         ReadError,
         WriteError,
+        ConnectionError,
     }
 
     /// <summary>
@@ -37,5 +38,7 @@ namespace CallRecordingAdmin.Engine.Policy
         public object Target { get; }
         /// <summary>The policy clause, e.g. "2.5"; null where the rule is not the policy's.</summary>
         public string Clause { get; }
+        /// <summary>Whether, and where, this refusal is logged: from its entry in the <see cref="ErrorIds"/> catalogue.</summary>
+        public RefusalLog Refusal => ErrorIds.Find(ErrorId)?.Refusal ?? RefusalLog.None;
     }
 }

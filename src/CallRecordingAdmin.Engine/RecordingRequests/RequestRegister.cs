@@ -219,7 +219,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                 }
                 if (request.Until.HasValue && request.Until.Value <= ctx.Now)
                 {
-                    throw new PolicyException("RequestUntilInPast", FailureKind.InvalidOperation,
+                    throw new PolicyException("RequestUntilInPast", FailureKind.InvalidArgument,
                         "request " + request.RequestId + " was limited to " + Timestamp.ToText(request.Until.Value) + ", which has passed; make a new request.", request.RequestId, "2.2");
                 }
                 ctx.Execute("UPDATE recording_request SET status = 'Approved', decided_at = $t, decided_by = $p, decision_comment = $c, effective_from = $f WHERE id = $id",

@@ -162,7 +162,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         {
             if (string.IsNullOrWhiteSpace(relative))
             {
-                throw new PolicyException("RecordingFileNotFound", FailureKind.InvalidData, "The manifest row names no audio file (Path).", relative);
+                throw new PolicyException("RecordingFileNotFound", FailureKind.ObjectNotFound, "The manifest row names no audio file (Path).", relative);
             }
             var rootFull = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
             var candidate = Path.GetFullPath(Path.Combine(rootFull, relative));

@@ -35,7 +35,7 @@ namespace CallRecordingAdmin.Engine.Recordings
 
         internal RecordingRegister(RecordingStore store) { _store = store; }
 
-        internal static string RelativeFile(string id) => id.Substring(4, 2) + "/" + id + FileSuffix;
+        internal static string RelativeFile(string id) => Ids.Shard(id) + "/" + id + FileSuffix;
 
         internal string FullPath(string relative) => Path.Combine(_store.Path, RecordingStore.RecordingsFolderName, relative.Replace('/', Path.DirectorySeparatorChar));
 

@@ -276,8 +276,7 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
-            catch (PolicyException e) when (e.ErrorId == "AccessDenied" || e.ErrorId == "SelfRoleGrantRefused" ||
-                                            (accessAction != null && LoggedChangeRefusals.Contains(e.ErrorId)))
+            catch (PolicyException e) when (e.Refusal == RefusalLog.Role || (accessAction != null && e.Refusal == RefusalLog.Change))
             {
                 Db.Write((c, tx) =>
                 {
@@ -294,19 +293,6 @@ namespace CallRecordingAdmin.Engine.Store
             }
         }
 
-        /// <summary>Refusals of a change to recordings or grants that go to the access log beside a missing role (clause 3.1).</summary>
-        private static readonly HashSet<string> LoggedChangeRefusals = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "SelfNominationRefused", "SelfReviewNotAllowed", "RightNotInApprovedAccessLevel", "AccessLevelNotApproved", "AccessLevelRequired",
-        };
-
-        /// <summary>Refusals of an access to a recording that go to the access log: every one a user can meet (clause 3.1).</summary>
-        private static readonly HashSet<string> LoggedRefusals = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "AccessNotGranted", "AccessReviewOverdue", "RecordingOnLegalHold", "AccessDenied", "RecordingNotAvailable", "RecordingNotFound", "RecordingFileMissing",
-            "SelfNominationRefused",
-        };
-
         /// <summary>A refusal that is not for want of a role (a destination inside the store, say), in the audit log with who, what and why.</summary>
         internal void AuditRefusal(string doing, PolicyException e) =>
             Db.Write((c, tx) => AuditChain.Append(c, tx, StoreId, Clock.UtcNow, Identity, OsAccount, "Refused", "Action", doing,
@@ -322,7 +308,7 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
-            catch (PolicyException e) when (LoggedRefusals.Contains(e.ErrorId) || e.ErrorId == "DestinationInsideStore")
+            catch (PolicyException e) when (e.Refusal != RefusalLog.None)
             {
                 Db.Write((c, tx) =>
                 {
@@ -459,6 +445,10 @@ namespace CallRecordingAdmin.Engine.Store
                     {
                         RecordingCipher.Decrypt(stored, Stream.Null, rec.RecordingId, ReadMasterKey(), rec.Sha256);
                     }
+                }
+                catch (IOException e)
+                {
+                    throw FileRead.Failed(file, e);
                 }
                 catch (PolicyException e)
                 {

@@ -69,10 +69,17 @@ namespace CallRecordingAdmin.Commands
         protected override void ProcessRecord()
         {
             var ok = true;
-            foreach (var f in HoldExport.Test(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path)))
+            try
             {
-                ok &= f.Severity == Engine.Store.FindingSeverity.Ok;
-                if (!Quiet) WriteObject(f);
+                foreach (var f in HoldExport.Test(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path)))
+                {
+                    ok &= f.Severity == Engine.Store.FindingSeverity.Ok;
+                    if (!Quiet) WriteObject(f);
+                }
+            }
+            catch (Engine.Policy.PolicyException e)
+            {
+                ThrowTerminatingError(StoreCmdlet.ToErrorRecord(e, Path));
             }
             if (Quiet) WriteObject(ok);
         }

@@ -129,6 +129,7 @@ namespace CallRecordingAdmin.Commands
                 case FailureKind.SecurityError: return ErrorCategory.SecurityError;
                 case FailureKind.ReadError: return ErrorCategory.ReadError;
                 case FailureKind.WriteError: return ErrorCategory.WriteError;
+                case FailureKind.ConnectionError: return ErrorCategory.ConnectionError;
                 default: return ErrorCategory.NotSpecified;
             }
         }
