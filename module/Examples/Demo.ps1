@@ -131,7 +131,7 @@ $lines = @(
 $now = [datetime]::UtcNow
 $rows = foreach ($n in 1..36) {
     $line = $lines[$n % 3]
-    # Calls spread over the last 160 days, so some are already past a 90-day or 6-month retention.
+    # Calls spread over the last 160 days: those already past their area's retention are refused on import (AlreadyExpired, clause 2.5).
     $start = $now.AddDays(-($n * 4.4)).AddMinutes($n * 17)
     $file = "audio/call-$n.wav"
     New-DemoWav (Join-Path $exportFolder $file) (1 + ($n % 4) * 0.5) (300 + 20 * $n)
