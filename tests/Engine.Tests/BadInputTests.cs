@@ -321,6 +321,7 @@ namespace Engine.Tests
         [Fact]
         public void Hold_manifests_and_subject_access_indexes_neutralise_formulas_and_name_files_safely()
         {
+            _f.NominateAdmin(AccessRight.Copy, AccessRight.Download);
             var now = _f.T.Clock.UtcNow;
             var a = _f.Import("=HYPERLINK(\"http://evil\")", now.AddHours(-3), path: _f.Wav("a.wav"));
             var b = _f.Import("=1+1", now.AddHours(-2), path: _f.Wav("b.wav"));

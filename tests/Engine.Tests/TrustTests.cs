@@ -97,7 +97,7 @@ namespace Engine.Tests
                     }
                 }
                 var opened = RecordingStore.Open(t.Store.Path, "a@b", t.Clock);
-                Assert.Equal(5, opened.Summary().SchemaVersion);
+                Assert.Equal(Migrations.Latest, opened.Summary().SchemaVersion);
                 Assert.False(opened.SharedOsAccount);
                 opened.ServiceAreas.Create(new ServiceAreaDraft { Name = "After", Retention = RetentionPeriod.FromMonths(1) });
                 var events = opened.Audit.Get(new AuditQuery()).ToList();

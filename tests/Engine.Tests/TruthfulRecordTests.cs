@@ -82,7 +82,7 @@ namespace Engine.Tests
         [Fact]
         public void The_purge_never_marks_a_recording_Deleted_while_its_file_remains_and_the_next_run_retries()
         {
-            var old = _f.Import("old", Now.AddDays(-100));
+            var old = _f.ImportWhenRecorded("old", Now.AddDays(-100));
             var file = Store.Recordings.StoredFile(old);
             var failures = new List<PolicyException>();
             PurgeSummary summary;
@@ -198,7 +198,7 @@ namespace Engine.Tests
         [Fact]
         public void Save_of_a_gone_recording_or_a_missing_file_is_a_logged_refusal_with_its_own_ErrorId()
         {
-            var gone = _f.Import("gone", Now.AddDays(-100));
+            var gone = _f.ImportWhenRecorded("gone", Now.AddDays(-100));
             var missing = _f.Import("missing", Now.AddDays(-1), path: _f.Wav("missing.wav", 0.7));
             Store.Purge.Run(null, null, null, false);
             File.Delete(Store.Recordings.StoredFile(missing));

@@ -180,6 +180,8 @@ Describe 'Smaller defects (issue 9, section 7)' {
         New-Item -ItemType Directory $folder | Out-Null
         $file = Save-Recording -Store $sup -RecordingId $recs[0].RecordingId -Destination $folder -Purpose Training -Reason 't'
         $file.Name | Should -Match ('^x__y_z{95}_' + [regex]::Escape($recs[0].RecordingId) + '\.wav$')
+        if (-not (Get-RecordingRole -Principal 'admin2@uni.test')) { Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null }
+        Grant-RecordingAccess -Store (Get-StoreAs $store 'admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Copy -Reason 'case officer' | Out-Null
         $hold = New-LegalHold -CaseReference 'H-7' -Kind Legal -Reason '=HYPERLINK("http://x")'
         Add-LegalHoldRecording -HoldId $hold.HoldId -RecordingId $recs[0].RecordingId | Out-Null
         $out = Join-Path $TestDrive 'hold'

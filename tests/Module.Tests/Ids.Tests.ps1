@@ -7,7 +7,7 @@ Describe 'Ids sort by creation time and show whole' {
         $store = New-TestStore
         $area = New-AuthorisedArea $store
         $recordings = @(Import-Recording -ManifestPath (New-RecorderExport (Join-Path $TestDrive 'export') 3 -DaysAgo 10))
-        Grant-RecordingAccess -Principal 'coach@uni.test' -ServiceArea $area -Right Play -Reason 'coaching' | Out-Null
+        Grant-RecordingAccess -Principal 'coach@uni.test' -ServiceArea $area -Level Adviser -Right Play -Reason 'coaching' | Out-Null
     }
 
     It 'recordings imported one after another have ids in the same order' {

@@ -16,7 +16,7 @@ Describe 'A recording is Deleted only when its file is gone (issue 9 §4)' {
         $store = New-TestStore
         New-AuthorisedArea $store | Out-Null
         New-TestWav (Join-Path $TestDrive 'old.wav')
-        $old = Import-Recording -Path (Join-Path $TestDrive 'old.wav') -CallId "old-$([guid]::NewGuid().ToString('N'))" -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-100)) -Direction Inbound
+        $old = Import-Recording -Store (Get-StoreAt $store ([datetimeoffset]::UtcNow.AddDays(-99))) -Path (Join-Path $TestDrive 'old.wav') -CallId "old-$([guid]::NewGuid().ToString('N'))" -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-100)) -Direction Inbound
         $file = Get-StoredFile $store $old.RecordingId
     }
     AfterEach { if ($script:CanLock -and $file) { Unlock-File $file } }
@@ -111,7 +111,7 @@ Describe 'Import recovery, refusals in the access log, and read errors (issue 9 
         ErrorIdOf $errs[0] | Should -Be 'RecordingNotAuthorised'
         $entry = Get-AccessLog -Outcome Refused -Action Import
         $entry.Principal | Should -Be 'admin@uni.test'
-        $entry.Detail | Should -Match 'call u-1 .*RecordingNotAuthorised'
+        $entry.Detail | Should -Match "call 'u-1' .*RecordingNotAuthorised"
     }
 
     It 'says RecordingNotAvailable for a deleted recording and RecordingFileMissing for a missing file, and logs both' {
