@@ -352,12 +352,13 @@ namespace Engine.Tests
         {
             var folder = Path.Combine(_f.T.Folder, "during");
             var other = RecordingStore.Open(Store.Path, TempStore.Admin, _f.T.Clock);
-            var writer = System.Threading.Tasks.Task.Run(() =>
+            var writer = new System.Threading.Thread(() =>
             {
                 for (var i = 0; i < 40; i++) other.ServiceAreas.Create(new ServiceAreaDraft { Name = "During " + i, Retention = RetentionPeriod.FromMonths(1) });
             });
+            writer.Start();
             StoreBackup.Run(Store, folder, false);
-            writer.Wait();
+            writer.Join();
             Assert.All(StoreBackup.Test(folder), f => Assert.Equal(FindingSeverity.Ok, f.Severity));
             Assert.True(Store.Audit.Verify().IsValid);
         }
