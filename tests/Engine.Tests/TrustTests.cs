@@ -251,7 +251,7 @@ namespace Engine.Tests
         [Fact]
         public void The_store_and_decrypted_output_are_owner_only()
         {
-            if (!IsUnix) return; // Unix permission bits; Windows gets ACLs
+            if (OperatingSystem.IsWindows()) return; // Unix permission bits; Windows gets ACLs
             var rec = _f.Import("perm-1", _f.T.Clock.UtcNow.AddDays(-1));
             Assert.Equal(OwnerOnly.FolderBits, OwnerOnly.Mode(Store.Path) & 0x1FF);
             Assert.Equal(OwnerOnly.FolderBits, OwnerOnly.Mode(Path.Combine(Store.Path, "recordings")) & 0x1FF);
