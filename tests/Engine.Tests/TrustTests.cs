@@ -251,7 +251,7 @@ namespace Engine.Tests
         [Fact]
         public void The_store_and_decrypted_output_are_owner_only()
         {
-            if (!IsUnix) return; // Unix permission bits; Windows gets ACLs
+            if (OperatingSystem.IsWindows()) return; // Unix permission bits; Windows gets ACLs
             var rec = _f.Import("perm-1", _f.T.Clock.UtcNow.AddDays(-1));
             Assert.Equal(OwnerOnly.FolderBits, OwnerOnly.Mode(Store.Path) & 0x1FF);
             Assert.Equal(OwnerOnly.FolderBits, OwnerOnly.Mode(Path.Combine(Store.Path, "recordings")) & 0x1FF);
@@ -353,12 +353,13 @@ namespace Engine.Tests
         {
             var folder = Path.Combine(_f.T.Folder, "during");
             var other = RecordingStore.Open(Store.Path, TempStore.Admin, _f.T.Clock);
-            var writer = System.Threading.Tasks.Task.Run(() =>
+            var writer = new System.Threading.Thread(() =>
             {
                 for (var i = 0; i < 40; i++) other.ServiceAreas.Create(new ServiceAreaDraft { Name = "During " + i, Retention = RetentionPeriod.FromMonths(1) });
             });
+            writer.Start();
             StoreBackup.Run(Store, folder, false);
-            writer.Wait();
+            writer.Join();
             Assert.All(StoreBackup.Test(folder), f => Assert.Equal(FindingSeverity.Ok, f.Severity));
             Assert.True(Store.Audit.Verify().IsValid);
         }
