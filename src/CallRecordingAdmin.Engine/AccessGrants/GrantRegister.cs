@@ -4,6 +4,7 @@ using System.Linq;
 using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.ServiceAreas;
@@ -211,8 +212,8 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             if (!string.IsNullOrEmpty(q.GrantId)) { where.Add("g.id = $id"); args.Add(("$id", q.GrantId.Trim())); }
             if (!string.IsNullOrEmpty(q.Principal))
             {
-                where.Add(LikePattern.HasWildcard(q.Principal) ? "g.principal LIKE $p ESCAPE '\\'" : "g.principal = $p COLLATE NOCASE");
-                args.Add(("$p", LikePattern.HasWildcard(q.Principal) ? LikePattern.From(q.Principal) : q.Principal.Trim()));
+                where.Add(SqliteLike.HasWildcard(q.Principal) ? "g.principal LIKE $p ESCAPE '\\'" : "g.principal = $p COLLATE NOCASE");
+                args.Add(("$p", SqliteLike.HasWildcard(q.Principal) ? SqliteLike.From(q.Principal) : q.Principal.Trim()));
             }
             if (!string.IsNullOrEmpty(q.ServiceArea))
             {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
 using SQLitePCL;
@@ -26,7 +27,7 @@ namespace CallRecordingAdmin.Engine.AccessLog
         internal AccessLogRegister(RecordingStore store) { _store = store; }
 
         private void RequireReader(string doing) =>
-            _store.Change(doing, ctx => { ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.Auditor, RecordingRole.DataProtectionOfficer); return 0; });
+            _store.Check(doing, null, ctx => ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.Auditor, RecordingRole.DataProtectionOfficer));
 
         public IEnumerable<AccessLogEntry> Get(AccessLogQuery q)
         {
@@ -63,7 +64,7 @@ namespace CallRecordingAdmin.Engine.AccessLog
             void Filter(string column, string name, string value)
             {
                 if (string.IsNullOrEmpty(value)) return;
-                if (LikePattern.HasWildcard(value)) { where.Add(column + " LIKE " + name + " ESCAPE '\\'"); args.Add((name, LikePattern.From(value))); }
+                if (SqliteLike.HasWildcard(value)) { where.Add(column + " LIKE " + name + " ESCAPE '\\'"); args.Add((name, SqliteLike.From(value))); }
                 else { where.Add(column + " = " + name + " COLLATE NOCASE"); args.Add((name, value)); }
             }
             Filter("principal", "$p", q.Principal);

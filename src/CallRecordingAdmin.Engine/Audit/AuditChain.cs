@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Audit
@@ -138,7 +139,7 @@ namespace CallRecordingAdmin.Engine.Audit
             return e;
         }
 
-        internal static IEnumerable<AuditEvent> Query(PolicyDb db, AuditQuery q)
+        internal static IEnumerable<AuditEvent> Query(SqliteDatabase db, AuditQuery q)
         {
             var where = new List<string>();
             var args = new List<(string, object)>();
@@ -159,10 +160,10 @@ namespace CallRecordingAdmin.Engine.Audit
             {
                 return;
             }
-            if (LikePattern.HasWildcard(value))
+            if (SqliteLike.HasWildcard(value))
             {
                 where.Add(column + " LIKE " + name + " ESCAPE '\\'");
-                args.Add((name, LikePattern.From(value)));
+                args.Add((name, SqliteLike.From(value)));
             }
             else
             {
@@ -187,7 +188,7 @@ namespace CallRecordingAdmin.Engine.Audit
         };
 
         /// <summary>Walks the whole chain once, streaming, and reports the first link that does not hold.</summary>
-        internal static AuditChainReport Verify(PolicyDb db, string storeId, AuditCheckpoint checkpoint)
+        internal static AuditChainReport Verify(SqliteDatabase db, string storeId, AuditCheckpoint checkpoint)
         {
             var report = new AuditChainReport { IsValid = true };
             var expectedPrev = Genesis(storeId);

@@ -12,7 +12,7 @@ namespace CallRecordingAdmin.Engine.Audit
         internal AuditLog(RecordingStore store) { _store = store; }
 
         private void RequireReader(string doing) =>
-            _store.Change(doing, ctx => { ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.Auditor); return 0; });
+            _store.Check(doing, null, ctx => ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.Auditor));
 
         public IEnumerable<AuditEvent> Get(AuditQuery query)
         {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
@@ -99,12 +100,12 @@ namespace CallRecordingAdmin.Engine.RecordedExtensions
             var args = new List<(string, object)>();
             if (!string.IsNullOrEmpty(number))
             {
-                if (LikePattern.HasWildcard(number)) { where.Add("e.number LIKE $n ESCAPE '\\'"); args.Add(("$n", LikePattern.From(number))); }
+                if (SqliteLike.HasWildcard(number)) { where.Add("e.number LIKE $n ESCAPE '\\'"); args.Add(("$n", SqliteLike.From(number))); }
                 else { where.Add("e.number = $n"); args.Add(("$n", NormaliseNumber(number))); }
             }
             if (!string.IsNullOrEmpty(serviceArea))
             {
-                if (LikePattern.HasWildcard(serviceArea)) { where.Add("sa.name LIKE $a ESCAPE '\\'"); args.Add(("$a", LikePattern.From(serviceArea))); }
+                if (SqliteLike.HasWildcard(serviceArea)) { where.Add("sa.name LIKE $a ESCAPE '\\'"); args.Add(("$a", SqliteLike.From(serviceArea))); }
                 else { where.Add("(sa.name = $a COLLATE NOCASE OR sa.id = $a)"); args.Add(("$a", serviceArea)); }
             }
             if (mode.HasValue) { where.Add("e.mode = $m"); args.Add(("$m", mode.Value.ToString())); }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
 using Microsoft.Data.Sqlite;
@@ -127,8 +128,8 @@ namespace CallRecordingAdmin.Engine.Roles
             var args = new List<(string, object)>();
             if (!string.IsNullOrEmpty(principal))
             {
-                where.Add(LikePattern.HasWildcard(principal) ? "ra.principal LIKE $p ESCAPE '\\'" : "ra.principal = $p COLLATE NOCASE");
-                args.Add(("$p", LikePattern.HasWildcard(principal) ? LikePattern.From(principal) : principal));
+                where.Add(SqliteLike.HasWildcard(principal) ? "ra.principal LIKE $p ESCAPE '\\'" : "ra.principal = $p COLLATE NOCASE");
+                args.Add(("$p", SqliteLike.HasWildcard(principal) ? SqliteLike.From(principal) : principal));
             }
             if (role.HasValue) { where.Add("ra.role = $r"); args.Add(("$r", role.Value.ToString())); }
             if (!string.IsNullOrEmpty(serviceArea)) { where.Add("sa.name = $a COLLATE NOCASE"); args.Add(("$a", serviceArea)); }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
 using Microsoft.Data.Sqlite;
@@ -98,7 +99,7 @@ LEFT JOIN recording_request auth ON auth.id = (
         internal static (string Sql, (string, object) Arg) Selector(string value, string nameColumn, string idColumn, string parameter)
         {
             var v = value.Trim();
-            if (LikePattern.HasWildcard(v)) return (nameColumn + " LIKE " + parameter + " ESCAPE '\\'", (parameter, LikePattern.From(v)));
+            if (SqliteLike.HasWildcard(v)) return (nameColumn + " LIKE " + parameter + " ESCAPE '\\'", (parameter, SqliteLike.From(v)));
             var byId = idColumn != null ? idColumn + " = " + parameter : nameColumn + " = (SELECT name FROM service_area WHERE id = " + parameter + ")";
             return ("(" + nameColumn + " = " + parameter + " COLLATE NOCASE OR " + byId + ")", (parameter, v));
         }

@@ -8,6 +8,7 @@ using System.Text.Json;
 using CallRecordingAdmin.Engine.Audit;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Roles;
 using Microsoft.Data.Sqlite;
 
@@ -72,7 +73,7 @@ namespace CallRecordingAdmin.Engine.Store
                 Path = folder, StoreId = store.StoreId, CreatedAt = started.OccurredAt, CreatedBy = store.Identity, KeyFingerprint = store.KeyFingerprint,
                 IncludesRecordings = includeRecordings,
             };
-            var copy = new PolicyDb(database, readOnly: true);
+            var copy = new SqliteDatabase(database, readOnly: true);
             var head = copy.Read(c =>
             {
                 using (var cmd = PolicyDb.Command(c, null, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
@@ -339,7 +340,7 @@ namespace CallRecordingAdmin.Engine.Store
                 yield return new StoreFinding("DatabaseIntegrity", FindingSeverity.Error, "The backup has no " + RecordingStore.DatabaseFileName + ".", database);
                 yield break;
             }
-            var db = new PolicyDb(database, readOnly: true);
+            var db = new SqliteDatabase(database, readOnly: true);
             List<string> integrity;
             string problem = null;
             try

@@ -1,4 +1,8 @@
 using System;
+using System.Linq;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Store
 {
@@ -20,6 +24,33 @@ namespace CallRecordingAdmin.Engine.Store
         public long Recordings { get; set; }
         public long AccessGrants { get; set; }
         public long AuditEvents { get; set; }
+
+        /// <summary>What Get-RecordingStore shows, read in one session (split out of RecordingStore.cs, issue 10; P3 moves the counts behind a repository).</summary>
+#pragma warning disable CS0618 // store.Db: the counts move behind a repository in issue 10 P3
+        internal static StoreSummary Of(RecordingStore store) => store.Db.Read(c =>
+        {
+            long Count(string table) => Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM " + table));
+            var meta = SqliteDatabase.ReadMeta(c);
+            return new StoreSummary
+            {
+                StoreId = store.StoreId,
+                Path = store.Path,
+                Identity = store.Identity,
+                Roles = string.Join(", ", store.Roles.OfIdentity().Select(r => r.ServiceArea == "" ? r.Role.ToString() : r.Role + " (" + r.ServiceArea + ")")),
+                SchemaVersion = Migrations.CurrentVersion(c, null),
+                CreatedAt = meta.CreatedAt,
+                CreatedBy = meta.CreatedBy,
+                KeyPath = store.KeyPath,
+                ServiceAreas = Count("service_area"),
+                RecordedExtensions = Count("recorded_extension"),
+                RoleAssignments = Count("role_assignment"),
+                RecordingRequests = Count("recording_request"),
+                Recordings = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM recording WHERE state IN ('Active', 'PendingDelete')")),
+                AccessGrants = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM access_grant WHERE revoked_at IS NULL")),
+                AuditEvents = Count("audit_event"),
+            };
+        });
+#pragma warning restore CS0618
     }
 
     public enum FindingSeverity { Ok, Warning, Error }

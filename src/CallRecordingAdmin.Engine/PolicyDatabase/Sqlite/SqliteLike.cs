@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace CallRecordingAdmin.Engine.PolicyDatabase
+namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
 {
-    /// <summary>Turns a PowerShell-style wildcard (* ?) into a SQL LIKE pattern with '\' as the escape.</summary>
-    internal static class LikePattern
+    /// <summary>Turns a PowerShell-style wildcard (* ?) into a SQLite LIKE pattern with '\' as the escape (a dialect matter: PostgreSQL has ILIKE and its own escapes).</summary>
+    internal static class SqliteLike
     {
         public static bool HasWildcard(string value) => value != null && (value.IndexOf('*') >= 0 || value.IndexOf('?') >= 0);
 

@@ -2,28 +2,16 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.PolicyDatabase
 {
-    /// <summary>One forward-only step of the schema.</summary>
-    public sealed class Migration
-    {
-        public Migration(int version, string name, string sql)
-        {
-            Version = version;
-            Name = name;
-            Sql = sql;
-        }
-
-        public int Version { get; }
-        public string Name { get; }
-        public string Sql { get; }
-    }
-
     /// <summary>
-    /// The schema's history. Steps are only ever appended; each runs once, in the same transaction as
-    /// its row in schema_migration, so a store is always at exactly one version.
+    /// The schema's history in SQLite (the dialect's DDL; numbers and names are the neutral <see cref="Migration"/>).
+    /// Steps are only ever appended; each runs once, in the same transaction as its row in schema_migration,
+    /// so a store is always at exactly one version. Still named Migrations in the PolicyDatabase namespace so
+    /// helpers appending a step (Migrations.All) need no change; issue 10's P5 may rename it SqliteMigrations.
     /// </summary>
     public static class Migrations
     {
@@ -289,18 +277,18 @@ ALTER TABLE access_grant ADD COLUMN access_level TEXT;
 
         internal static int CurrentVersion(SqliteConnection c, SqliteTransaction tx)
         {
-            var exists = PolicyDb.Scalar(c, tx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'");
+            var exists = SqliteDatabase.Scalar(c, tx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'");
             if (Convert.ToInt64(exists) == 0)
             {
                 return 0;
             }
-            return Convert.ToInt32(PolicyDb.Scalar(c, tx, "SELECT ifnull(max(version), 0) FROM schema_migration"));
+            return Convert.ToInt32(SqliteDatabase.Scalar(c, tx, "SELECT ifnull(max(version), 0) FROM schema_migration"));
         }
 
         /// <summary>Brings the schema to <see cref="Latest"/>; refuses a store written by a newer module.</summary>
         internal static int Apply(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now)
         {
-            PolicyDb.Execute(c, tx, "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+            SqliteDatabase.Execute(c, tx, "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
             var current = CurrentVersion(c, tx);
             if (current > Latest)
             {
@@ -310,8 +298,8 @@ ALTER TABLE access_grant ADD COLUMN access_level TEXT;
             }
             foreach (var m in All.Where(m => m.Version > current))
             {
-                PolicyDb.Execute(c, tx, m.Sql);
-                PolicyDb.Execute(c, tx, "INSERT INTO schema_migration(version, name, applied_at) VALUES ($v, $n, $t)",
+                SqliteDatabase.Execute(c, tx, m.Sql);
+                SqliteDatabase.Execute(c, tx, "INSERT INTO schema_migration(version, name, applied_at) VALUES ($v, $n, $t)",
                     ("$v", m.Version), ("$n", m.Name), ("$t", Timestamp.ToText(now)));
             }
             return Latest;

@@ -4,24 +4,25 @@ using System.Data;
 using CallRecordingAdmin.Engine.Policy;
 using Microsoft.Data.Sqlite;
 
-namespace CallRecordingAdmin.Engine.PolicyDatabase
+namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
 {
     /// <summary>
     /// The SQLite policy database of one store: opens connections with the pragmas every one needs, runs
     /// each change in one IMMEDIATE transaction (so two runbooks queue instead of failing), applies the
-    /// forward-only migrations, and streams query results.
+    /// forward-only migrations, and streams query results. The only code, with the rest of this folder,
+    /// that knows SQLite (issue 10); the engine sees it as <see cref="IPolicyDatabase"/>.
     /// </summary>
-    public sealed class PolicyDb
+    public sealed partial class SqliteDatabase : IPolicyDatabase
     {
         /// <summary>How long a writer waits for another process's transaction before it gives up.</summary>
         public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(120);
 
         private readonly string _connectionString;
 
-        public PolicyDb(string path) : this(path, false) { }
+        public SqliteDatabase(string path) : this(path, false) { }
 
         /// <summary>A database opened read-only (a backup being verified): nothing can be written through it.</summary>
-        public PolicyDb(string path, bool readOnly)
+        public SqliteDatabase(string path, bool readOnly)
         {
             Path = path;
             _connectionString = new SqliteConnectionStringBuilder
@@ -184,56 +185,6 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
             return command;
         }
 
-        internal static Exception Translate(SqliteException e)
-        {
-            switch (e.SqliteErrorCode)
-            {
-                case 5: // SQLITE_BUSY
-                case 6: // SQLITE_LOCKED
-                    return new PolicyException("StoreBusy", FailureKind.ResourceUnavailable,
-                        "The store stayed locked by another process for longer than " + LockWait.TotalSeconds +
-                        " seconds; nothing was changed. Run the command again.", null, null, e);
-                case 11: // SQLITE_CORRUPT
-                case 26: // SQLITE_NOTADB
-                    return new PolicyException("StoreDatabaseInvalid", FailureKind.InvalidData,
-                        "The policy database is damaged or is not a SQLite database (" + e.Message + "). Restore it from backup; Test-RecordingStore reports what it can read.", null, null, e);
-                case 14: // SQLITE_CANTOPEN
-                    return new PolicyException("StoreUnavailable", FailureKind.ResourceUnavailable,
-                        "The policy database could not be opened (" + e.Message + ").", null, null, e);
-                case 19: // SQLITE_CONSTRAINT
-                    return new PolicyException("ConstraintViolated", FailureKind.InvalidOperation,
-                        "The change conflicts with data already in the store (" + e.Message + ").", null, null, e);
-                default:
-                    return new PolicyException("StoreError", FailureKind.WriteError,
-                        "The policy database reported an error: " + e.Message, null, null, e);
-            }
-        }
-    }
-
-    internal static class ReaderExtensions
-    {
-        public static string Text(this SqliteDataReader r, string column)
-        {
-            var i = r.GetOrdinal(column);
-            return r.IsDBNull(i) ? null : r.GetString(i);
-        }
-
-        public static long Long(this SqliteDataReader r, string column) => r.GetInt64(r.GetOrdinal(column));
-
-        public static int? NullableInt(this SqliteDataReader r, string column)
-        {
-            var i = r.GetOrdinal(column);
-            return r.IsDBNull(i) ? (int?)null : r.GetInt32(i);
-        }
-
-        public static bool Bool(this SqliteDataReader r, string column) => r.GetInt64(r.GetOrdinal(column)) != 0;
-
-        public static DateTimeOffset Time(this SqliteDataReader r, string column) => Timestamp.Parse(r.Text(column));
-
-        public static DateTimeOffset? NullableTime(this SqliteDataReader r, string column)
-        {
-            var text = r.Text(column);
-            return text == null ? (DateTimeOffset?)null : Timestamp.Parse(text);
-        }
+        internal static Exception Translate(SqliteException e) => SqliteErrors.Translate(e);
     }
 }

@@ -1,0 +1,22 @@
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
+{
+    /// <summary>A write session: BEGIN IMMEDIATE on its own connection; <see cref="Commit"/> makes the change, disposing without it rolls back.</summary>
+    internal sealed class SqliteTransactionSession : SqliteSession, IPolicyTransaction
+    {
+        internal SqliteTransactionSession(SqliteDatabase database) : base(database, write: true) { }
+
+        public void Commit()
+        {
+            try
+            {
+                Transaction.Commit();
+            }
+            catch (SqliteException e)
+            {
+                throw SqliteErrors.Translate(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using CallRecordingAdmin.Engine.AccessGrants;
+using CallRecordingAdmin.Engine.AccessLog;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
+using CallRecordingAdmin.Engine.RecordedExtensions;
+using CallRecordingAdmin.Engine.Retention;
+using CallRecordingAdmin.Engine.Roles;
+using CallRecordingAdmin.Engine.ServiceAreas;
+using CallRecordingAdmin.Engine.Store;
+using Microsoft.Data.Sqlite;
+
+namespace CallRecordingAdmin.Engine.Recordings
+{
+    /// <summary>Reaching a recording's content (clause 3.1): save decrypted, copy encrypted, register a playback, each logged. Part of <see cref="RecordingRegister"/>, split out of RecordingRegister.cs (issue 10).</summary>
+    public sealed partial class RecordingRegister
+    {
+        /// <summary>Writes the decrypted audio to <paramref name="destination"/> (Download right), only after every tag and the hash verified.</summary>
+        public Recording Save(string recordingId, string destination, AccessPurpose purpose, bool overwrite)
+        {
+            var full = Path.GetFullPath(destination);
+            // A destination in the store is refused (and logged) by the access itself, before any question of overwriting.
+            var inside = false;
+            try { StorePaths.EnsureOutsideStore(_store, full); } catch (PolicyException) { inside = true; }
+            if (!inside && File.Exists(full) && !overwrite)
+            {
+                throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
+            }
+            var recording = Reach(AccessRight.Download, recordingId, purpose, "saved to " + full, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, full));
+            DecryptTo(recording, full);
+            return recording;
+        }
+
+        internal void DecryptTo(Recording recording, string full)
+        {
+            var key = _store.ReadMasterKey();
+            Directory.CreateDirectory(Path.GetDirectoryName(full));
+            var temp = full + ".partial";
+            FileStream opened;
+            try
+            {
+                opened = File.OpenRead(StoredFile(recording));
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                throw new PolicyException("RecordingFileMissing", FailureKind.ReadError,
+                    "the stored file of recording " + recording.RecordingId + " is missing; nothing was written. Test-RecordingStore reports it; restore the file from a backup.", recording.RecordingId, "2.5", e);
+            }
+            try
+            {
+                using (var stored = opened)
+                using (var output = OwnerOnly.CreateFile(temp, FileMode.Create, 1 << 16))
+                {
+                    RecordingCipher.Decrypt(stored, output, recording.RecordingId, key, recording.Sha256);
+                }
+                DurableFiles.MoveIntoPlace(temp, full);
+            }
+            catch
+            {
+                TryDelete(temp);
+                throw;
+            }
+        }
+
+        /// <summary>Copies the encrypted file, as stored, into a folder with a manifest (Copy right); the copy opens only with this store's key.</summary>
+        public Recording Copy(string recordingId, string destinationFolder, AccessPurpose purpose)
+        {
+            var folder = Path.GetFullPath(destinationFolder);
+            var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, folder));
+            Directory.CreateDirectory(folder);
+            var target = Path.Combine(folder, recording.RecordingId + FileSuffix);
+            File.Copy(StoredFile(recording), target + ".partial", true);
+            DurableFiles.MoveIntoPlace(target + ".partial", target);
+            var manifest = new SortedDictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["format"] = "CallRecordingAdmin.RecordingCopy/1",
+                ["recordingId"] = recording.RecordingId, ["callId"] = recording.CallId, ["serviceArea"] = recording.ServiceArea,
+                ["startTime"] = Timestamp.ToText(recording.StartTime), ["originalSha256"] = recording.Sha256,
+                ["encryptedSha256"] = RecordingCipher.Sha256OfFile(target), ["keyFingerprint"] = _store.KeyFingerprint,
+                ["copiedBy"] = _store.Identity, ["copiedAt"] = Timestamp.ToText(_store.Clock.UtcNow),
+                ["purpose"] = purpose.Purpose.ToString(), ["reason"] = purpose.Reason,
+            };
+            File.WriteAllText(target + ".json", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+            return recording;
+        }
+
+        /// <summary>
+        /// The area supervisor's record of a playback done in the telephony recorder (clause 3.1, last
+        /// paragraph): only a Supervisor of the recording's area records it, and the person who played it
+        /// must hold Play. The row names the player, with the purpose, the reason and when it was played.
+        /// </summary>
+        public Recording RegisterPlayback(string recordingId, string player, AccessPurpose purpose, DateTimeOffset? playedAt)
+        {
+            player = Principal.Normalise(player);
+            return _store.Access("Play", recordingId, purpose, ctx =>
+            {
+                var rec = Load(ctx, recordingId);
+                var areaId = ctx.Scalar("SELECT service_area_id FROM recording WHERE id = $id", ("$id", rec.RecordingId)) as string;
+                ctx.Require(RecordingRole.Supervisor, "record playbacks in '" + rec.ServiceArea + "'", areaId, rec.ServiceArea, "3.1");
+                var when = playedAt ?? ctx.Now;
+                if (when > ctx.Now.AddMinutes(5))
+                {
+                    throw new PolicyException("PlayedAtInFuture", FailureKind.InvalidArgument, "a playback cannot be recorded before it happened (" + Timestamp.ToText(when) + ").", when);
+                }
+                AccessGate.Require(ctx, player, rec, AccessRight.Play);
+                AccessRecord.Allowed(ctx, "Play", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason,
+                    "played at " + Timestamp.ToText(when) + "; recorded by supervisor " + ctx.Principal, player);
+                return rec;
+            });
+        }
+
+        /// <summary>
+        /// One access to an active recording's content with <paramref name="right"/> (clause 3.1): the grant is
+        /// checked, <paramref name="also"/> runs in the same transaction, and the access is logged under the
+        /// right's name; a refusal is logged by <see cref="RecordingStore.Access{T}"/>.
+        /// </summary>
+        internal Recording Reach(AccessRight right, string recordingId, AccessPurpose purpose, string detail, Action<ChangeContext, Recording> also = null) =>
+            _store.Access(right.ToString(), recordingId, purpose, ctx =>
+            {
+                var rec = FindActive(ctx, recordingId);
+                AccessGate.Require(ctx, ctx.Principal, rec, right);
+                if (right != AccessRight.Delete) RequireFile(rec);
+                also?.Invoke(ctx, rec);
+                AccessRecord.Allowed(ctx, right.ToString(), rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason, detail);
+                return rec;
+            });
+
+        /// <summary>RecordingFileMissing when an active recording's stored file is not there (a read, never a write failure).</summary>
+        internal void RequireFile(Recording rec)
+        {
+            var file = StoredFile(rec);
+            if (!File.Exists(file))
+            {
+                throw new PolicyException("RecordingFileMissing", FailureKind.ReadError,
+                    "the stored file of recording " + rec.RecordingId + " is missing (" + file + "); nothing was written. Test-RecordingStore reports it; restore the file from a backup.", rec.RecordingId, "2.5");
+            }
+        }
+    }
+}

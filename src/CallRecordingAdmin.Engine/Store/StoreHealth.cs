@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using CallRecordingAdmin.Engine.Audit;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
+using CallRecordingAdmin.Engine.Recordings;
+using CallRecordingAdmin.Engine.Roles;
+
+namespace CallRecordingAdmin.Engine.Store
+{
+    /// <summary>
+    /// The checks of Test-RecordingStore: the database's integrity and references, the audit chain, the key, permissions,
+    /// separation of duties and every recording's file. It reports; it never repairs or deletes. Split out of
+    /// RecordingStore.cs (issue 10); P3 moves its SQL behind a health repository.
+    /// </summary>
+    internal sealed class StoreHealth
+    {
+        private readonly RecordingStore _store;
+
+        internal StoreHealth(RecordingStore store) { _store = store; }
+
+        private string Path => _store.Path;
+        private string StoreId => _store.StoreId;
+        private string KeyPath => _store.KeyPath;
+        private string KeyFingerprint => _store.KeyFingerprint;
+        private string DatabasePath => _store.DatabasePath;
+        private bool SharedOsAccount => _store.SharedOsAccount;
+        private string EffectiveKeyPath => _store.EffectiveKeyPath;
+        private const string KeyPathVariable = RecordingStore.KeyPathVariable;
+        private const string RecordingsFolderName = RecordingStore.RecordingsFolderName;
+#pragma warning disable CS0618 // the SQL here moves behind a repository in issue 10 P3
+        private SqliteDatabase Db => _store.Db;
+#pragma warning restore CS0618
+        private RecordingRegister Recordings => _store.Recordings;
+        private T Change<T>(string doing, Func<ChangeContext, T> work) => _store.Change(doing, work);
+        private byte[] ReadMasterKey() => _store.ReadMasterKey();
+
+        /// <summary>Checks the store and reports; it never repairs or deletes anything. <paramref name="deep"/> also decrypts every recording to verify its tags and hash.</summary>
+        internal IEnumerable<StoreFinding> Test(bool deep = false, Action<long, long> progress = null)
+        {
+            if (deep)
+            {
+                // -Deep decrypts every recording: an Administrator or Auditor only, and the audit log says who did it.
+                Change("verify every recording (Test-RecordingStore -Deep)", ctx =>
+                {
+                    ctx.RequireAny("verify every recording (Test-RecordingStore -Deep)", null, null, RecordingRole.Administrator, RecordingRole.Auditor);
+                    return ctx.Audit("TestRecordingStoreDeep", "RecordingStore", StoreId);
+                });
+            }
+            var integrity = _store.Database.CheckIntegrity();
+            yield return integrity.Count == 1 && integrity[0] == "ok"
+                ? new StoreFinding("DatabaseIntegrity", FindingSeverity.Ok, "SQLite integrity check passed.", DatabasePath)
+                : new StoreFinding("DatabaseIntegrity", FindingSeverity.Error, "SQLite integrity check: " + string.Join("; ", integrity.Take(10)), DatabasePath);
+
+            var fk = Db.Read(c => Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM pragma_foreign_key_check")));
+            yield return fk == 0
+                ? new StoreFinding("ForeignKeys", FindingSeverity.Ok, "Every reference points at an existing row.", DatabasePath)
+                : new StoreFinding("ForeignKeys", FindingSeverity.Error, fk + " row(s) refer to rows that do not exist.", DatabasePath);
+
+            var chain = AuditChain.Verify(Db, StoreId, null);
+            yield return chain.IsValid
+                ? new StoreFinding("AuditChain", FindingSeverity.Ok, "The audit chain holds over " + chain.EventCount + " events (head " + chain.HeadSequence + ").", DatabasePath)
+                : new StoreFinding("AuditChain", FindingSeverity.Error, chain.Problem, chain.FirstBrokenSequence?.ToString());
+
+            yield return CheckKey(KeyFingerprint);
+            yield return CheckPermissions();
+            yield return CheckSeparation();
+            foreach (var finding in CheckRecordings(deep, progress)) yield return finding;
+        }
+
+        private IEnumerable<StoreFinding> CheckRecordings(bool deep, Action<long, long> progress)
+        {
+            var root = System.IO.Path.Combine(Path, RecordingsFolderName);
+            var expected = new HashSet<string>(StringComparer.Ordinal);
+            long missing = 0, active = 0;
+            var rows = Db.Query("SELECT id, state FROM recording WHERE state IN ('Active', 'PendingDelete')", null, r => (Id: r.GetString(0), State: r.GetString(1)));
+            foreach (var row in rows)
+            {
+                var file = Recordings.StoredFile(row.Id);
+                if (row.State == "PendingDelete")
+                {
+                    if (File.Exists(file))
+                    {
+                        expected.Add(file);
+                        if (Db.Read(c => Retention.RecordingDeletion.HasFailed(c, row.Id)))
+                        {
+                            yield return new StoreFinding("RecordingDeleteFailed", FindingSeverity.Error,
+                                "Recording " + row.Id + " is past its deletion but its file could not be deleted (" + file + "); it stays PendingDelete. Make the file deletable; the next Invoke-RetentionPurge retries.", row.Id);
+                            continue;
+                        }
+                    }
+                    yield return new StoreFinding("PendingDeletion", FindingSeverity.Warning, "Recording " + row.Id + " is being deleted; the next Invoke-RetentionPurge finishes it.", row.Id);
+                    continue;
+                }
+                active++;
+                expected.Add(file);
+                if (!File.Exists(file))
+                {
+                    missing++;
+                    yield return new StoreFinding("RecordingFile", FindingSeverity.Error, "Recording " + row.Id + " has no file" + (File.Exists(file + ".partial") ? " (an interrupted import left it as .partial; Import-Recording finishes it)" : "") + ".", row.Id);
+                }
+            }
+            yield return missing == 0
+                ? new StoreFinding("RecordingFiles", FindingSeverity.Ok, "Every one of " + active + " active recordings has its file.", root)
+                : new StoreFinding("RecordingFiles", FindingSeverity.Error, missing + " of " + active + " active recordings have no file.", root);
+            long orphans = 0;
+            if (Directory.Exists(root))
+            {
+                foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+                {
+                    if (expected.Contains(file)) continue;
+                    orphans++;
+                    yield return new StoreFinding("OrphanFile", FindingSeverity.Warning, "'" + file + "' belongs to no recording; it is reported, not deleted.", file);
+                }
+            }
+            if (orphans == 0) yield return new StoreFinding("OrphanFiles", FindingSeverity.Ok, "No file in the recordings folder is without its recording.", root);
+            if (!deep) yield break;
+            long checkedCount = 0, failed = 0;
+            foreach (var rec in Db.Query(RecordingRegister.Select + " WHERE r.state = 'Active'", null, RecordingRegister.Map))
+            {
+                var file = Recordings.StoredFile(rec);
+                if (!File.Exists(file)) continue;
+                StoreFinding problem = null;
+                try
+                {
+                    using (var stored = File.OpenRead(file))
+                    {
+                        RecordingCipher.Decrypt(stored, Stream.Null, rec.RecordingId, ReadMasterKey(), rec.Sha256);
+                    }
+                }
+                catch (IOException e)
+                {
+                    throw FileRead.Failed(file, e);
+                }
+                catch (PolicyException e)
+                {
+                    failed++;
+                    problem = new StoreFinding("RecordingIntegrity", FindingSeverity.Error, e.Message, rec.RecordingId);
+                }
+                if (problem != null) yield return problem;
+                checkedCount++;
+                progress?.Invoke(checkedCount, active);
+            }
+            yield return failed == 0
+                ? new StoreFinding("RecordingIntegrity", FindingSeverity.Ok, "All " + checkedCount + " recordings decrypted with valid tags and matching SHA-256.", root)
+                : new StoreFinding("RecordingIntegrity", FindingSeverity.Error, failed + " of " + checkedCount + " recordings failed their integrity check.", root);
+        }
+
+        private StoreFinding CheckKey(string fingerprint)
+        {
+            // The same key Save-Recording would use: $env:CALLRECORDINGADMIN_KEY_PATH when set, else the store's key path.
+            var keyPath = EffectiveKeyPath;
+            var where = keyPath == KeyPath ? "" : " ($env:" + KeyPathVariable + ")";
+            if (!File.Exists(keyPath))
+            {
+                return new StoreFinding("MasterKey", FindingSeverity.Error, "The master key file is missing at '" + keyPath + "'" + where + ": recordings cannot be read or written.", keyPath);
+            }
+            string actual;
+            try
+            {
+                actual = MasterKey.Fingerprint(MasterKey.Read(keyPath));
+            }
+            catch (PolicyException e)
+            {
+                return new StoreFinding("MasterKey", FindingSeverity.Error, e.Message, keyPath);
+            }
+            if (actual != fingerprint)
+            {
+                return new StoreFinding("MasterKey", FindingSeverity.Error, "The key file" + where + " is not this store's master key (its fingerprint differs).", keyPath);
+            }
+            return MasterKey.IsReadableByOthers(keyPath)
+                ? new StoreFinding("MasterKey", FindingSeverity.Warning, "The master key file" + where + " is readable by group or others; make it readable by its owner only (chmod 600).", keyPath)
+                : new StoreFinding("MasterKey", FindingSeverity.Ok, "The master key" + where + " is present, matches the store and is readable by its owner only.", keyPath);
+        }
+
+        /// <summary>The store folder, the recordings folder and the database files must be open to their owner only (0700/0600).</summary>
+        private StoreFinding CheckPermissions()
+        {
+            var open = new List<string>();
+            foreach (var path in new[] { Path, System.IO.Path.Combine(Path, RecordingsFolderName), DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+            {
+                if ((File.Exists(path) || Directory.Exists(path)) && OwnerOnly.IsOpenToOthers(path)) open.Add(path);
+            }
+            return open.Count == 0
+                ? new StoreFinding("StorePermissions", FindingSeverity.Ok, "The store folder, the recordings folder and the database are open to their owner only.", Path)
+                : new StoreFinding("StorePermissions", FindingSeverity.Warning, "Open to group or others (make them owner-only, chmod 700 folders and 600 files): " + string.Join(", ", open), Path);
+        }
+
+        /// <summary>-SharedOsAccount is fixed at creation: the setting must agree with the store's first audit event.</summary>
+        private StoreFinding CheckSeparation()
+        {
+            var details = Db.Read(c => PolicyDb.Scalar(c, null, "SELECT details FROM audit_event WHERE action = 'NewRecordingStore' ORDER BY seq LIMIT 1") as string) ?? "";
+            var createdShared = details.Contains("\"sharedOsAccount\":true");
+            if (SharedOsAccount && !createdShared)
+            {
+                return new StoreFinding("SeparationOfDuties", FindingSeverity.Error,
+                    "The store says one operating-system account may act under several principals, but it was not created so: store_meta was edited to weaken separation of duties.", DatabasePath);
+            }
+            return SharedOsAccount
+                ? new StoreFinding("SeparationOfDuties", FindingSeverity.Ok, "This store was created with -SharedOsAccount (demonstration or test): separation of duties compares principals only.", DatabasePath)
+                : new StoreFinding("SeparationOfDuties", FindingSeverity.Ok, "Separation of duties compares both the principal and the operating-system account.", DatabasePath);
+        }
+    }
+}
