@@ -83,6 +83,15 @@ namespace CallRecordingAdmin.Engine.Recordings
         private List<ImportOutcome> ImportBatch(IReadOnlyList<RecordingImport> items)
         {
             _store.Change("import recordings", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
+            using (ImportLock.Shared(_store.Path, PolicyDb.LockWait))
+            {
+                return ImportBatchLocked(items);
+            }
+        }
+
+        /// <summary>One batch under the shared import lock, from the first ".partial" file to the last rename.</summary>
+        private List<ImportOutcome> ImportBatchLocked(IReadOnlyList<RecordingImport> items)
+        {
             var key = _store.ReadMasterKey();
             var prepared = items.Select(i => new Prepared { Outcome = new ImportOutcome { Item = i } }).ToList();
             var now = _store.Clock.UtcNow;
@@ -658,6 +667,17 @@ namespace CallRecordingAdmin.Engine.Recordings
             var partials = PendingRecovery();
             if (partials.Count == 0) return done;
             _store.Change("recover interrupted imports", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "recover interrupted imports"); return 0; });
+            using (var exclusive = ImportLock.TryExclusive(_store.Path))
+            {
+                // While another process imports, its ".partial" files are not leftovers: recovery waits for a later run.
+                if (exclusive == null) return done;
+                RecoverLocked(partials, done);
+            }
+            return done;
+        }
+
+        private void RecoverLocked(IReadOnlyList<string> partials, List<string> done)
+        {
             foreach (var partial in partials)
             {
                 var id = Path.GetFileName(partial);
@@ -686,7 +706,6 @@ namespace CallRecordingAdmin.Engine.Recordings
                 });
                 if (action != null) done.Add(action);
             }
-            return done;
         }
 
         private static bool NotInUse(string path)
