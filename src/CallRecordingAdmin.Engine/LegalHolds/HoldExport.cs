@@ -153,6 +153,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
             var removed = 0;
             if (removeFromStore)
             {
+                FaultPoint.Reach(FaultPoint.ExtractAfterVerify);
                 // Only now that every copy verified: mark each Extracted (commit), then delete its stored file.
                 foreach (var e in entries.Where(x => (string)x["status"] == "Exported"))
                 {
@@ -167,6 +168,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                         }
                         return n;
                     });
+                    FaultPoint.Reach(FaultPoint.ExtractAfterMark);
                     RecordingRegister.TryDelete(_store.Recordings.StoredFile(id));
                     removed += changed;
                 }

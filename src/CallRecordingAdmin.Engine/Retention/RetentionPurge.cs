@@ -134,10 +134,12 @@ namespace CallRecordingAdmin.Engine.Retention
                         return batch;
                     });
                     if (claimed.Count == 0) break;
+                    FaultPoint.Reach(FaultPoint.PurgeAfterPending);
                     foreach (var (id, _) in claimed)
                     {
                         RecordingRegister.TryDelete(recordings.StoredFile(id));
                     }
+                    FaultPoint.Reach(FaultPoint.PurgeAfterDelete);
                     _store.Change("purge recordings", ctx =>
                     {
                         foreach (var (id, bytes) in claimed)

@@ -137,6 +137,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                     _store.Recordings.DecryptTo(rec, Path.Combine(folder, file));
                     status = "Exported";
                     exported++;
+                    if (exported == 1) FaultPoint.Reach(FaultPoint.SubjectAccessMidExport);
                 }
                 else if (rec.State == RecordingState.Extracted)
                 {
