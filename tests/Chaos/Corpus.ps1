@@ -239,7 +239,7 @@ foreach ($c in $cases) {
             elseif ($c.Stored -and "$($rec[0].($c.Field))" -ne $c.Stored) { $problem = "stored $($c.Field) '$($rec[0].($c.Field))', expected '$($c.Stored)'" }
         } elseif ($diff.Count -eq 0 -and $c.Target -notlike 'Import-*') { $problem = 'accepted but nothing changed' }
     } else {
-        $matched = @($ids | Where-Object { $_ -eq $c.Expect -or ($c.Expect -eq 'ParameterBindingFailed' -and ($_ -like 'ParameterArgument*' -or $_ -like '*ParameterBinding*' -or $_ -like 'InputObjectNotBound*' -or $_ -like 'CannotConvertArgument*')) })
+        $matched = @($ids | Where-Object { $_ -eq $c.Expect -or ($c.Expect -eq 'ParameterBindingFailed' -and ($_ -like 'ParameterArgument*' -or $_ -like '*ParameterBinding*' -or $_ -like 'InputObject*' -or $_ -like 'CannotConvertArgument*')) })
         $written = @($diff | Where-Object { -not ($controlId -and ($_ -like 'recording *' -or $_ -eq 'files added: 1')) })
         if ($controlId) {
             $recNow = @(Get-Recording -IncludeDeleted | Where-Object CallId -eq $caseCallId)
