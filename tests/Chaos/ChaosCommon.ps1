@@ -14,11 +14,11 @@ function New-ChaosWav([string] $Path, [double] $Seconds = 0.1, [int] $Salt = 0) 
 }
 
 # A recorder export folder with $Count calls on extension 4521 and its manifest.csv; returns the manifest path.
-function New-ChaosExport([string] $Folder, [int] $Count, [int] $DaysAgo = 10, [string] $Prefix = 'call', [string] $RemoteNumber) {
+function New-ChaosExport([string] $Folder, [int] $Count, [int] $DaysAgo = 10, [string] $Prefix = 'call', [string] $RemoteNumber, [double] $Seconds = 0.1) {
     New-Item -ItemType Directory -Path (Join-Path $Folder 'audio') -Force | Out-Null
     $start = [datetime]::UtcNow.AddDays(-$DaysAgo)
     $rows = foreach ($i in 1..$Count) {
-        New-ChaosWav (Join-Path $Folder "audio/$Prefix-$i.wav") -Salt ($i + 7 * $Prefix.GetHashCode() % 1000)
+        New-ChaosWav (Join-Path $Folder "audio/$Prefix-$i.wav") -Seconds $Seconds -Salt ($i + 7 * $Prefix.GetHashCode() % 1000)
         [pscustomobject]@{
             CallId = "$Prefix-$i"; Extension = '4521'; StartTime = $start.AddMinutes($i).ToString('o'); DurationSeconds = ''; Direction = 'Inbound'
             RemoteNumber = if ($RemoteNumber) { $RemoteNumber } else { '07700 900' + ($i % 1000).ToString('000') }; Agent = 'UNI\agent' + ($i % 5); Path = "audio/$Prefix-$i.wav"

@@ -66,7 +66,7 @@ try {
         Invoke-Mount @('-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', $mnt); $mounts.Add($mnt)
         $storePath = Join-Path $mnt 'store'
         New-FaultStore $storePath | Out-Null
-        $manifest = New-ChaosExport (Join-Path $WorkRoot "src-$([int]($free / 1KB))") 150 -DaysAgo 5 -Prefix "full$([int]($free / 1KB))"
+        $manifest = New-ChaosExport (Join-Path $WorkRoot "src-$([int]($free / 1KB))") 150 -DaysAgo 5 -Prefix "full$([int]($free / 1KB))" -Seconds 1
         # leave $free bytes
         $avail = (Get-PSDrive -PSProvider FileSystem | Out-Null); $df = [IO.DriveInfo]::new($mnt).AvailableFreeSpace
         if ($df -gt $free) { $fs = [IO.File]::Create((Join-Path $mnt 'filler')); $fs.SetLength($df - $free); $b = [byte[]]::new(1MB); $fs.Position = 0; while ($fs.Position -lt $fs.Length) { $fs.Write($b, 0, [int][math]::Min($b.Length, $fs.Length - $fs.Position)) }; $fs.Dispose() }
@@ -158,7 +158,7 @@ try {
         'Import-Recording' = { Import-Recording -ManifestPath (Join-Path $roSource2 'manifest.csv') }
         'New-ServiceArea' = { New-ServiceArea -Name 'Read Only Area' -RetentionDays 30 -CustomerNotice 'Calls are recorded.' }
         'Grant-RecordingAccess' = { Grant-RecordingAccess -Store $script:Store.As('admin2@uni.test') -Principal 'ro@uni.test' -ServiceArea $area -Right Play -Reason 'x' }
-        'Invoke-RetentionPurge' = { Invoke-RetentionPurge }
+        'Add-RecordedExtension' = { Add-RecordedExtension -Number 4999 -ServiceArea $area -Mode OnDemand }
         'Save-Recording' = { Save-Recording -RecordingId $roRecs[0].RecordingId -Destination (Join-Path $WorkRoot 'ro-out') -Purpose DisputeOrComplaint -Reason 'Complaint 9' }
     }
     foreach ($name in $roActions.Keys) {

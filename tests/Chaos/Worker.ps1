@@ -137,7 +137,7 @@ switch ($Mode) {
             Check 'no decrypted audio without its access-log row' ($unlogged.Count -eq 0) "$($unlogged.Count) of $($files.Count) files have no access-log row" '§4'
         }
         if ($Scenario -eq 'Grants') {
-            $granted = @(Invoke-ChaosSql (Join-Path $storePath 'policy.db') "SELECT g.id FROM access_grant g WHERE g.principal LIKE 'batch$Iteration-%' AND NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.action = 'GrantRecordingAccess' AND e.target_id = g.id)")
+            $granted = @(Invoke-ChaosSql (Join-Path $storePath 'policy.db') "SELECT g.id FROM access_grant g WHERE g.principal LIKE 'batch$Iteration-%' AND NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.action = 'GrantRecordingAccess' AND e.target = g.id)")
             Check 'every grant has its audit event' ($granted.Count -eq 0) "$($granted.Count) grants without an event"
         }
         # 2. Rerun: it must finish what the killed run left.

@@ -14,12 +14,12 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'BuiltModule.ps1')
-    $results = Join-Path $TestDrive 'chaos.json'
+    $resultFile = Join-Path $TestDrive 'chaos.json'
     $runIds = @($SliceCases | Where-Object { -not $_.Needs } | ForEach-Object Id) -join ','
     $exe = $script:PwshCommand[0]; [string[]] $prefix = @($script:PwshCommand | Select-Object -Skip 1)
     $script:ChaosOutput = & $exe @prefix -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot '../Chaos/Chaos.ps1') -ModulePath $script:ModulePath `
-        -Part 'Kills,Corpus' -Scenario 'Import,Purge' -Kills 4 -PointEvery 2 -Lanes 1 -CorpusIds $runIds -ResultPath $results -WorkRoot (Join-Path $TestDrive 'chaos') 2>&1 | ForEach-Object { "$_" }
-    $script:Results = if (Test-Path $results) { @(Get-Content $results -Raw | ConvertFrom-Json) } else { @() }
+        -Part 'Kills,Corpus' -Scenario 'Import,Purge' -Kills 4 -PointEvery 2 -Lanes 1 -CorpusIds $runIds -ResultPath $resultFile -WorkRoot (Join-Path $TestDrive 'chaos') 2>&1 | ForEach-Object { "$_" }
+    $script:Results = if (Test-Path $resultFile) { @(Get-Content $resultFile -Raw | ConvertFrom-Json) } else { @() }
 }
 
 Describe 'Fault campaign slice: kill -9' {
