@@ -15,6 +15,10 @@
                on any failure.
       Demo     Build, then runs module/Examples/Demo.ps1 against a new store (in a fresh folder, or -StorePath).
       Bench    Build, then tests/Bench/Bench.ps1: import cost against a bare pwsh start, and the other targets.
+      Chaos    Build, then tests/Chaos/Chaos.ps1, the fault campaign (issue 9 §8): kill -9 during import, purge,
+               extraction, subject access export and grant batches, disk full, read-only store, missing or wrong key,
+               the bad-input corpus and concurrent sessions; prints scenario | tried | held | failed and exits
+               non-zero if any case failed. Run it as root for the tmpfs (disk full) and read-only mount cases.
       Package  Build, then a .nupkg of the module in out/feed that Install-PSResource / Save-PSResource take
                from a local folder repository.
       Clean    Removes out/ and every bin/ and obj/ folder.
@@ -22,7 +26,10 @@
     Run with 'dotnet tool restore' done first, as: dotnet pwsh ./build.ps1 Test
 
 .PARAMETER Task
-    One or more of Build, Test, Demo, Bench, Package, Clean. Default: Build.
+    One or more of Build, Test, Demo, Bench, Chaos, Package, Clean. Default: Build.
+
+.PARAMETER Kills
+    For Chaos: how many kill -9 runs in all (default 200).
 
 .PARAMETER StorePath
     For Demo: where to create the demo store (default: a new folder under the system temp folder).
@@ -39,10 +46,12 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean', 'Help')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Chaos', 'Package', 'Clean', 'Help')]
     [string[]] $Task = @('Build'),
 
     [string] $StorePath,
+
+    [int] $Kills = 200,
 
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
@@ -184,6 +193,11 @@ function Invoke-Bench {
     Invoke-Native 'benchmarks' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Bench/Bench.ps1') -ModulePath $ModuleOut }
 }
 
+function Invoke-Chaos {
+    Invoke-Build
+    Invoke-Native 'fault campaign' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Chaos/Chaos.ps1') -ModulePath $ModuleOut -Kills $Kills }
+}
+
 function Invoke-Package {
     Invoke-Build
     $feed = Join-Path $Out 'feed'
@@ -214,6 +228,7 @@ foreach ($t in $Task) {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
+        'Chaos' { Invoke-Chaos }
         'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }
     }

@@ -200,6 +200,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                     throw;
                 }
             }
+            if (ready.Count > 0) FaultPoint.Reach(FaultPoint.ImportAfterCommit);
             foreach (var p in ready)
             {
                 if (p.Outcome.Recording != null && !p.Outcome.AlreadyImported)

@@ -144,12 +144,14 @@ namespace CallRecordingAdmin.Engine.Retention
                     });
                     if (claimed.Count == 0) break;
                     var failures = new List<PolicyException>();
+                    FaultPoint.Reach(FaultPoint.PurgeAfterPending);
                     foreach (var (id, _) in claimed)
                     {
                         var failure = RecordingDeletion.DeleteFile(_store, id);
                         if (failure != null) failures.Add(failure);
                     }
                     var failed = new HashSet<string>(failures.Select(f => (string)f.Target), StringComparer.Ordinal);
+                    FaultPoint.Reach(FaultPoint.PurgeAfterDelete);
                     _store.Change("purge recordings", ctx =>
                     {
                         foreach (var (id, bytes) in claimed)

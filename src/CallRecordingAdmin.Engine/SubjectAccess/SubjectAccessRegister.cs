@@ -179,6 +179,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                         if (!existed) written.Add(target);
                         status = "Exported";
                         exported++;
+                        if (exported == 1) FaultPoint.Reach(FaultPoint.SubjectAccessMidExport);
                     }
                     else if (rec.State == RecordingState.Extracted)
                     {
