@@ -418,3 +418,23 @@ Describe 'Rosters and notices' {
         { Add-ServiceAreaMember -Store $store.As('auditor@uni.test') -ServiceArea 'Clean Desk' -Principal 'UNI\x' -ErrorAction Stop } | Should -Throw -ErrorId 'AccessDenied,*'
     }
 }
+
+Describe 'The nightly runbook example' {
+    It 'keeps the report beside a checkpoint, verifies against the previous night''s, and exits by severity' {
+        $store = New-CleanCopy
+        $root = Join-Path $TestDrive "evidence-$script:Copies"
+        $runbook = Join-Path $script:ModulePath 'Examples/Nightly-ComplianceReport.ps1'
+        $run = Invoke-FreshPwsh "& '$runbook' -StorePath '$($store.Path)' -ReportRoot '$root' -Identity 'auditor@uni.test' -ModulePath '$($script:ModulePath)'"
+        $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+        $today = Join-Path $root ([datetime]::UtcNow.ToString('yyyy-MM-dd'))
+        'checkpoint.json', 'compliance.html', 'findings.csv' | ForEach-Object { Test-Path (Join-Path $today $_) | Should -BeTrue -Because $_ }
+        (Get-AuditEvent -Action ExportAuditCheckpoint).Principal | Should -Contain 'auditor@uni.test'
+
+        # a high-severity finding makes it exit 1; a checkpoint from an earlier night is checked first
+        Move-Item $today (Join-Path $root '2000-01-01')
+        Invoke-StoreSql $store "UPDATE recording SET start_time = '2020-01-01T09:00:00.0000000Z'"
+        $run = Invoke-FreshPwsh "& '$runbook' -StorePath '$($store.Path)' -ReportRoot '$root' -Identity 'auditor@uni.test' -ModulePath '$($script:ModulePath)'"
+        $run.ExitCode | Should -Be 1 -Because ($run.Output -join "`n")
+        (Import-Csv (Join-Path $today 'findings.csv')).Rule | Should -Be 'RecordingOutsideAuthorisation'
+    }
+}

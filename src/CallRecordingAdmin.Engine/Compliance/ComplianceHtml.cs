@@ -45,7 +45,7 @@ table{border-collapse:collapse;width:100%;font-size:.88rem}th,td{border:1px soli
 th{background:#f0f3f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .sev-High{color:#fff;background:#b8403a;font-weight:600}.sev-Medium{background:#f6d58e}.sev-Low{background:#e8eef4}
 code{font-family:Consolas,'DejaVu Sans Mono',monospace;font-size:.82rem;white-space:pre-wrap;word-break:break-word}
-.charts{display:flex;flex-wrap:wrap;gap:1.5rem}.chart{flex:1 1 480px}.chart h3{font-size:1rem;margin:.5rem 0}
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem}.chart{flex:1 1 320px;max-width:520px;margin:0}.chart h3{font-size:1rem;margin:.5rem 0}.chart svg{display:block;width:100%;height:auto}
 .legend{font-size:.8rem}.legend span{display:inline-block;margin-right:.8rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 .note{color:#555;font-size:.85rem}
 ");
@@ -167,22 +167,23 @@ code{font-family:Consolas,'DejaVu Sans Mono',monospace;font-size:.82rem;white-sp
             const double width = 520, height = 220, left = 48, bottom = 48, top = 10, right = 8;
             var totals = categories.Select(c => series.Sum(s => values[s][c])).ToList();
             var max = Math.Max(1, totals.Max());
-            var scale = NiceMax(max);
+            var scale = max < 4 ? 4 : NiceMax(max);
             var plotW = width - left - right; var plotH = height - top - bottom;
-            var barW = plotW / categories.Count;
-            sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").Append(F(width)).Append(' ').Append(F(height)).Append("\" width=\"100%\" role=\"img\" aria-labelledby=\"")
+            var slot = plotW / categories.Count;
+            var barW = Math.Min(slot, 60);
+            sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").Append(F(width)).Append(' ').Append(F(height)).Append("\" role=\"img\" aria-labelledby=\"")
               .Append(id).Append("-t\"><title id=\"").Append(id).Append("-t\">").Append(H(title + ": " + description)).Append("</title>\n");
             for (var i = 0; i <= 4; i++)
             {
                 var v = scale * i / 4; var y = top + plotH - plotH * i / 4;
                 sb.Append("<line x1=\"").Append(F(left)).Append("\" x2=\"").Append(F(width - right)).Append("\" y1=\"").Append(F(y)).Append("\" y2=\"").Append(F(y)).Append("\" stroke=\"#e2e2e2\"/>");
-                sb.Append("<text x=\"").Append(F(left - 4)).Append("\" y=\"").Append(F(y + 3)).Append("\" font-size=\"9\" text-anchor=\"end\" fill=\"#555\">").Append(N((long)v)).Append("</text>\n");
+                sb.Append("<text x=\"").Append(F(left - 4)).Append("\" y=\"").Append(F(y + 3)).Append("\" font-size=\"9\" text-anchor=\"end\" fill=\"#555\">").Append(v.ToString("#,0.#", CultureInfo.InvariantCulture)).Append("</text>\n");
             }
             for (var ci = 0; ci < categories.Count; ci++)
             {
                 var c = categories[ci];
                 double stacked = 0;
-                var x = left + ci * barW + barW * 0.1;
+                var x = left + ci * slot + (slot - barW) / 2 + barW * 0.1;
                 for (var si = 0; si < series.Count; si++)
                 {
                     var v = values[series[si]][c];
@@ -193,7 +194,7 @@ code{font-family:Consolas,'DejaVu Sans Mono',monospace;font-size:.82rem;white-sp
                       .Append("\" fill=\"").Append(Palette[si % Palette.Length]).Append("\"><title>").Append(H(c + ", " + series[si] + ": " + N(v))).Append("</title></rect>");
                     stacked += v;
                 }
-                var lx = left + ci * barW + barW / 2;
+                var lx = left + ci * slot + slot / 2;
                 sb.Append("<text x=\"").Append(F(lx)).Append("\" y=\"").Append(F(height - bottom + 12)).Append("\" font-size=\"8\" text-anchor=\"end\" fill=\"#333\" transform=\"rotate(-45 ")
                   .Append(F(lx)).Append(' ').Append(F(height - bottom + 12)).Append(")\">").Append(H(c)).Append("</text>\n");
             }
