@@ -8,7 +8,7 @@ BeforeAll {
     # A store with findings in several clauses, and data for every chart.
     $store = New-TestStore
     $area = New-AuthorisedArea $store -Name 'Student Enquiries' -RetentionDays 90
-    New-ServiceArea -Name 'Accommodation <Office> & "Lettings"' -RetentionMonths 6 | Out-Null          # needs escaping in HTML
+    New-ServiceArea -Name 'Accommodation <Office> & "Lettings"' -RetentionMonths 6 -WarningAction SilentlyContinue | Out-Null          # needs escaping in HTML
     Add-RecordedExtension -Number 5200 -ServiceArea 'Accommodation <Office> & "Lettings"' -Mode OnDemand | Out-Null
     Add-ServiceAreaMember -ServiceArea $area -Principal 'UNI\adviser1' | Out-Null
     Add-ServiceAreaMember -ServiceArea $area -Principal 'UNI\finance1' -Relation FrequentCaller | Out-Null
