@@ -205,7 +205,10 @@ Student Enquiries,UNI\finance-clerk,Fran Clerk,fran@uni.example,,FrequentCaller
 IT Service Desk,UNI\analyst1,Ann Analyst,ann@uni.example,4521,Member
 IT Service Desk,UNI\analyst2,Al Analyst,al@uni.example,4521,Member
 Fundraising,UNI\caller1,Cal Caller,cal@uni.example,5200,Member
+Student Enquiries,UNI\coach,Cora Coach,cora@uni.example,4100,Member
 '@ | ConvertFrom-Csv | Add-ServiceAreaMember | Out-Null
+Remove-ServiceAreaMember -ServiceArea 'Student Enquiries' -Principal 'UNI\coach' -Reason 'Left the University' -Confirm:$false
+Write-Host 'UNI\coach left the University and is off the roster, but still holds a grant: the report says so.'
 Get-ServiceAreaMember | Show
 $today = [datetime]::UtcNow.Date
 @(

@@ -100,10 +100,9 @@ namespace Engine.Tests
             Assert.Equal(GrantStatus.ReviewOverdue, AccessRules.StatusOf(null, null, now, now));
             Assert.Equal(GrantStatus.Active, AccessRules.StatusOf(null, null, now.AddTicks(1), now));
             Assert.Equal(GrantStatus.Revoked, AccessRules.StatusOf(now.AddDays(-1), null, now.AddDays(-2), now));
-            Assert.True(AccessRules.OutsideRoster(areaHasRoster: true, isMember: false, wasMember: false));
-            Assert.True(AccessRules.OutsideRoster(areaHasRoster: false, isMember: false, wasMember: true));
-            Assert.False(AccessRules.OutsideRoster(areaHasRoster: false, isMember: false, wasMember: false));
-            Assert.False(AccessRules.OutsideRoster(areaHasRoster: true, isMember: true, wasMember: true));
+            Assert.True(AccessRules.NoLongerOnRoster(isMember: false, wasMember: true));
+            Assert.False(AccessRules.NoLongerOnRoster(isMember: false, wasMember: false));
+            Assert.False(AccessRules.NoLongerOnRoster(isMember: true, wasMember: true));
         }
 
         [Fact]

@@ -19,10 +19,10 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         public static bool LacksPurpose(string purpose, string reason) => string.IsNullOrWhiteSpace(purpose) || string.IsNullOrWhiteSpace(reason);
 
         /// <summary>
-        /// A grant to someone who is not a member on the area's roster, where the area keeps a roster or the person was
-        /// on it and was taken off (left the area): their nomination should end (3.1 "only nominated staff").
+        /// A grant to someone who was a member on the area's roster and no longer is (left the area): their nomination
+        /// should end (3.1 "only nominated staff"). Grantees never on the roster (supervisors, coaches) are not flagged.
         /// </summary>
-        public static bool OutsideRoster(bool areaHasRoster, bool isMember, bool wasMember) => !isMember && (areaHasRoster || wasMember);
+        public static bool NoLongerOnRoster(bool isMember, bool wasMember) => !isMember && wasMember;
 
         /// <summary>The same rule as <see cref="LacksPurpose"/> on an access_log row, for counting over millions of rows.</summary>
         public const string LacksPurposeSql = "(purpose IS NULL OR trim(purpose) = '' OR reason IS NULL OR trim(reason) = '')";

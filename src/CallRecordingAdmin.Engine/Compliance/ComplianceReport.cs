@@ -74,12 +74,10 @@ namespace CallRecordingAdmin.Engine.Compliance
             var storeWide = areaNames == null || areaNames.Count == 0;
             var members = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var formerMembers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var areasWithRoster = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var m in _store.Notices.GetMembers(relation: MemberRelation.Member, includeRemoved: true))
             {
                 if (m.RemovedAt.HasValue) { formerMembers.Add(m.ServiceArea + "\n" + m.Principal); continue; }
                 members.Add(m.ServiceArea + "\n" + m.Principal);
-                areasWithRoster.Add(m.ServiceArea);
             }
             Func<string, bool> wanted = null;
             _store.Db.Read(c =>
@@ -231,11 +229,11 @@ namespace CallRecordingAdmin.Engine.Compliance
                             "Grant " + g.Id + " of " + g.Principal + " passed its review date " + Day(g.ReviewBy.Value) + " unconfirmed (it does not work until reviewed).",
                             "Confirm-RecordingAccess -GrantId " + g.Id + "   # or: Revoke-RecordingAccess -GrantId " + g.Id + " -Reason 'Not confirmed at review'");
                     }
-                    if (AccessRules.OutsideRoster(areasWithRoster.Contains(g.Area), members.Contains(g.Area + "\n" + g.Principal), formerMembers.Contains(g.Area + "\n" + g.Principal)))
+                    if (AccessRules.NoLongerOnRoster(members.Contains(g.Area + "\n" + g.Principal), formerMembers.Contains(g.Area + "\n" + g.Principal)))
                     {
                         Add("3.1", ComplianceSeverity.Medium, "GrantToNonMember", g.Area, g.Principal,
-                            "Grant " + g.Id + " lets " + g.Principal + " reach the area's recordings, but they are not a member on its roster (left the area, or never added).",
-                            "Revoke-RecordingAccess -GrantId " + g.Id + " -Reason 'Not on the area roster'   # or: Add-ServiceAreaMember -ServiceArea " + Q(g.Area) + " -Principal " + Q(g.Principal));
+                            "Grant " + g.Id + " lets " + g.Principal + " reach the area's recordings, but they are no longer a member on its roster.",
+                            "Revoke-RecordingAccess -GrantId " + g.Id + " -Reason 'Left the area'   # or, if they are back: Add-ServiceAreaMember -ServiceArea " + Q(g.Area) + " -Principal " + Q(g.Principal));
                     }
                 }
                 foreach (var (area, count, firstAt) in repo.AccessWithoutPurpose())
@@ -347,7 +345,7 @@ namespace CallRecordingAdmin.Engine.Compliance
         }
 
         /// <summary>The chart aggregates at <paramref name="asOf"/>, limited to <paramref name="areas"/> where given.</summary>
-        public ComplianceCharts Charts(IReadOnlyList<string> areas = null, DateTimeOffset? asOf = null)
+        internal ComplianceCharts Charts(IReadOnlyList<string> areas = null, DateTimeOffset? asOf = null)
         {
             var now = asOf ?? _store.Clock.UtcNow;
             var charts = new ComplianceCharts();
