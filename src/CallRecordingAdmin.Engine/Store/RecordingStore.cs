@@ -47,6 +47,8 @@ namespace CallRecordingAdmin.Engine.Store
             HoldExports = new HoldExport(this);
             Investigations = new Investigations.InvestigationRegister(this);
             SubjectAccess = new SubjectAccess.SubjectAccessRegister(this);
+            Notices = new Notices.NoticeRegister(this);
+            Compliance = new Compliance.ComplianceReport(this);
         }
 
         public string Path { get; }
@@ -78,6 +80,8 @@ namespace CallRecordingAdmin.Engine.Store
         public HoldExport HoldExports { get; }
         public Investigations.InvestigationRegister Investigations { get; }
         public SubjectAccess.SubjectAccessRegister SubjectAccess { get; }
+        public Notices.NoticeRegister Notices { get; }
+        public Compliance.ComplianceReport Compliance { get; }
         public string KeyFingerprint { get; private set; }
 
         /// <summary>Overrides where the master key is read from (a vault-mounted file, say).</summary>

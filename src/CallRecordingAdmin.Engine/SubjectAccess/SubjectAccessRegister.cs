@@ -246,7 +246,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                     CreatedAt = r.Time("created_at"),
                     CreatedBy = r.Text("created_by"),
                 };
-                s.Overdue = s.Status == SubjectAccessStatus.Open && s.DueOn < now.UtcDateTime.Date;
+                s.Overdue = SubjectAccessRules.IsOverdue(s.Status, s.DueOn, now);
                 return s;
             }
         }
