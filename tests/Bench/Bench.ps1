@@ -518,7 +518,7 @@ if ('Save' -in $Only) {
     $stored = Join-Path $deep.Store.Path "recordings/$($rec.RecordingId.Substring(4, 2))/$($rec.RecordingId).crec"
     $investigator = $deep.Store.As('investigator@uni.test')
     $saved = Join-Path $work 'saved.wav'; $copied = Join-Path $work 'copied.crec'
-    Write-Host ("Save-Recording of {0:N0} MB vs cp" -f ($audio / $MB))
+    Write-Host ("Save-Recording of {0:N1} MB vs cp" -f ($audio / $MB))
     $saveOurs = { param($r)
         Remove-Item $saved -ErrorAction SilentlyContinue
         $ms = Measure-Ms { Save-Recording -Store $investigator -RecordingId $rec.RecordingId -Destination $saved -Purpose Training -Reason 'benchmark' }
@@ -530,7 +530,7 @@ if ('Save' -in $Only) {
         Assert-Bench ((Get-Item $copied).Length -eq (Get-Item $stored).Length) 'cp copied the file'
         $ms } }
     $m = Invoke-Interleaved 'save' $saveOurs $saveCp
-    $name = "Save-Recording of one {0:N0} MB recording" -f ($audio / $MB)
+    $name = "Save-Recording of one {0:N1} MB recording" -f ($audio / $MB)
     if ($saveCp) {
         Add-Result $name (Format-Stat $m.Ours) ("cp of its stored file {0}" -f (Format-Stat $m.Baseline)) ('{0:N1}x' -f (Get-Ratio $m.Ours $m.Baseline)) 'none (for information)' $null
     } else { Add-Result $name (Format-Stat $m.Ours) '' '' 'none (for information)' "skipped: $($missing -join ', ') not on PATH" }
