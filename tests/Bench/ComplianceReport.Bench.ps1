@@ -35,7 +35,7 @@ function Get-Median([double[]] $Values) { $s = $Values | Sort-Object; if ($s.Cou
 
 $recordings = [int](1000000 * $Scale); $accessRows = [int](1000000 * $Scale)
 Write-Host "Compliance report: $recordings recordings, $accessRows access-log rows (building the store...)"
-$store = New-RecordingStore -Path (Join-Path $work 'store') -Identity 'admin@uni.test'
+$store = New-RecordingStore -Path (Join-Path $work 'store') -Identity 'admin@uni.test' -SharedOsAccount
 Connect-RecordingStore -Path $store.Path -Identity 'admin@uni.test'
 New-AuthorisedArea $store -Name 'IT Service Desk' -RetentionDays 90 -Extension 4521 | Out-Null
 New-AuthorisedArea $store -Name 'Student Enquiries' -RetentionDays 90 -Extension 4100 | Out-Null
@@ -76,7 +76,7 @@ FROM n
 "@
 foreach ($g in 1..300) {
     $area = ('IT Service Desk', 'Student Enquiries')[$g % 2]
-    Grant-RecordingAccess -Principal "user$g@uni.test" -ServiceArea $area -Right Play -Reason 'Nominated' -ReviewBy ([datetime]::UtcNow.AddDays(5 + $g)) | Out-Null
+    Grant-RecordingAccess -Principal "user$g@uni.test" -ServiceArea $area -Level Adviser -Right Play -Reason 'Nominated' -ReviewBy ([datetime]::UtcNow.AddDays(5 + $g)) | Out-Null
 }
 1..600 | ForEach-Object { [pscustomobject]@{ ServiceArea = ('IT Service Desk', 'Student Enquiries')[$_ % 2]; Principal = "user$_@uni.test" } } | Add-ServiceAreaMember | Out-Null
 1..600 | Where-Object { $_ % 10 } | ForEach-Object { [pscustomobject]@{ ServiceArea = ('IT Service Desk', 'Student Enquiries')[$_ % 2]; Principal = "user$_@uni.test"; Kind = 'Induction'; Date = [datetime]::UtcNow.AddDays(-$_) } } | Register-StaffNotification | Out-Null
