@@ -515,7 +515,7 @@ if ('Save' -in $Only) {
     $mf = New-SeedRecorderExport $saveExport -FilePrefix 'long' -Count 1 -AudioBytes $audio -DaysAgo 2
     $rec = Import-Recording -ManifestPath $mf
     Remove-Item $saveExport -Recurse -Force
-    $stored = Join-Path $deep.Store.Path "recordings/$($rec.RecordingId.Substring(4, 2))/$($rec.RecordingId).crec"
+    $stored = (Get-ChildItem (Join-Path $deep.Store.Path "recordings") -Recurse -File -Filter "$($rec.RecordingId).crec").FullName
     $investigator = $deep.Store.As('investigator@uni.test')
     $saved = Join-Path $work 'saved.wav'; $copied = Join-Path $work 'copied.crec'
     Write-Host ("Save-Recording of {0:N1} MB vs cp" -f ($audio / $MB))
