@@ -14,7 +14,13 @@
                a fresh pwsh). Ends with one line 'N passed, N failed' (the sum over both) and exits non-zero
                on any failure.
       Demo     Build, then runs module/Examples/Demo.ps1 against a new store (in a fresh folder, or -StorePath).
-      Bench    Build, then tests/Bench/Bench.ps1: import cost against a bare pwsh start, and the other targets.
+      Bench    Build, then tests/Bench/Bench.ps1: every benchmark beside its baseline, repeated (-BenchRuns, at
+               least 5), with medians and min-max; -BenchScale shrinks the sizes, -BenchOnly picks benchmarks.
+               Needs the sqlite3 shell and coreutils on PATH (installs nothing; a row without its tool is skipped).
+      Chaos    Build, then tests/Chaos/Chaos.ps1, the fault campaign (issue 9 §8): kill -9 during import, purge,
+               extraction, subject access export and grant batches, disk full, read-only store, missing or wrong key,
+               the bad-input corpus and concurrent sessions; prints scenario | tried | held | failed and exits
+               non-zero if any case failed. Run it as root for the tmpfs (disk full) and read-only mount cases.
       Package  Build, then a .nupkg of the module in out/feed that Install-PSResource / Save-PSResource take
                from a local folder repository.
       Clean    Removes out/ and every bin/ and obj/ folder.
@@ -22,7 +28,10 @@
     Run with 'dotnet tool restore' done first, as: dotnet pwsh ./build.ps1 Test
 
 .PARAMETER Task
-    One or more of Build, Test, Demo, Bench, Package, Clean. Default: Build.
+    One or more of Build, Test, Demo, Bench, Chaos, Package, Clean. Default: Build.
+
+.PARAMETER Kills
+    For Chaos: how many kill -9 runs in all (default 200).
 
 .PARAMETER StorePath
     For Demo: where to create the demo store (default: a new folder under the system temp folder).
@@ -30,22 +39,40 @@
 .PARAMETER Configuration
     Release (default) or Debug.
 
+.PARAMETER BenchScale
+    For Bench: multiplies every row count and file size (default 1, the targets' sizes; 0.01 for a quick look).
+
+.PARAMETER BenchOnly
+    For Bench: run only these benchmarks (ImportModule, AccessLog, AuditChain, Query, Paging, Purge, Import, Deep, Save).
+
+.PARAMETER BenchRuns
+    For Bench: repetitions of each benchmark (default 5, at least 5).
+
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 
 .EXAMPLE
     dotnet pwsh ./build.ps1 Demo -StorePath ./demo-store
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Bench -BenchScale 0.01 -BenchOnly Query, Purge
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean', 'Help')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Chaos', 'Package', 'Clean', 'Help')]
     [string[]] $Task = @('Build'),
 
     [string] $StorePath,
 
+    [int] $Kills = 200,
+
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [ValidateRange(0.0001, 1)] [double] $BenchScale = 1,
+    [string[]] $BenchOnly,
+    [ValidateRange(5, 1000)] [int] $BenchRuns = 5
 )
 
 $ErrorActionPreference = 'Stop'
@@ -181,7 +208,14 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Invoke-Native 'benchmarks' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Bench/Bench.ps1') -ModulePath $ModuleOut }
+    $benchArgs = @('-ModulePath', $ModuleOut, '-Scale', $BenchScale.ToString([cultureinfo]::InvariantCulture), '-Runs', $BenchRuns)
+    if ($BenchOnly) { $benchArgs += @('-Only', ($BenchOnly -join ',')) }
+    Invoke-Native 'benchmarks' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Bench/Bench.ps1') @benchArgs }
+}
+
+function Invoke-Chaos {
+    Invoke-Build
+    Invoke-Native 'fault campaign' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Chaos/Chaos.ps1') -ModulePath $ModuleOut -Kills $Kills }
 }
 
 function Invoke-Package {
@@ -214,6 +248,7 @@ foreach ($t in $Task) {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
+        'Chaos' { Invoke-Chaos }
         'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }
     }

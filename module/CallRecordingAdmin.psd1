@@ -22,7 +22,9 @@
         'New-LegalHold', 'Add-LegalHoldRecording', 'Get-LegalHold', 'Remove-LegalHold', 'Export-LegalHold', 'Test-LegalHoldExport',
         'New-InvestigationRequest', 'Approve-InvestigationRequest', 'Deny-InvestigationRequest', 'Get-InvestigationRequest',
         'New-SubjectAccessRequest', 'Get-SubjectAccessRequest', 'Export-SubjectAccessRequest',
-        'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint'
+        'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint',
+        'Add-ServiceAreaMember', 'Get-ServiceAreaMember', 'Remove-ServiceAreaMember', 'Register-StaffNotification', 'Get-StaffNotification',
+        'Register-NotificationMeasure', 'Get-NotificationMeasure', 'Get-ComplianceReport', 'Export-ComplianceReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

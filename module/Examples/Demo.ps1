@@ -216,5 +216,38 @@ $checkpoint = Export-AuditCheckpoint -Path (Join-Path $work 'audit-checkpoint.js
 Test-AuditChain -Checkpoint $checkpoint.Path | Show
 Test-RecordingStore -Deep | Show
 
+Step 'Staff and customer notices (clauses 2.3, 2.4), then the compliance report'
+Connect-RecordingStore -Path $store.Path -Identity $admin
+@'
+ServiceArea,Principal,DisplayName,Email,Extension,Relation
+Student Enquiries,UNI\adviser1,Ada Adviser,ada@uni.example,4100,Member
+Student Enquiries,UNI\adviser2,Ben Adviser,ben@uni.example,4101,Member
+Student Enquiries,UNI\finance-clerk,Fran Clerk,fran@uni.example,,FrequentCaller
+IT Service Desk,UNI\analyst1,Ann Analyst,ann@uni.example,4521,Member
+IT Service Desk,UNI\analyst2,Al Analyst,al@uni.example,4521,Member
+Fundraising,UNI\caller1,Cal Caller,cal@uni.example,5200,Member
+Student Enquiries,UNI\coach,Cora Coach,cora@uni.example,4100,Member
+'@ | ConvertFrom-Csv | Add-ServiceAreaMember | Out-Null
+Remove-ServiceAreaMember -ServiceArea 'Student Enquiries' -Principal 'UNI\coach' -Reason 'Left the University' -Confirm:$false
+Write-Host 'UNI\coach left the University and is off the roster, but still holds a grant: the report says so.'
+Get-ServiceAreaMember | Show
+$today = [datetime]::UtcNow.Date
+@(
+    [pscustomobject]@{ Principal = 'UNI\adviser1'; ServiceArea = 'Student Enquiries'; Kind = 'Induction'; Date = $today.AddMonths(-2); Evidence = 'Induction checklist, signed' }
+    [pscustomobject]@{ Principal = 'UNI\analyst1'; ServiceArea = 'IT Service Desk'; Kind = 'Induction'; Date = $today.AddMonths(-14); Evidence = 'Induction checklist, signed' }
+    [pscustomobject]@{ Principal = 'UNI\analyst2'; ServiceArea = 'IT Service Desk'; Kind = 'Induction'; Date = $today.AddMonths(-3); Evidence = 'Induction checklist, signed' }
+    [pscustomobject]@{ Principal = 'UNI\caller1'; ServiceArea = 'Fundraising'; Kind = 'Induction'; Date = $today.AddMonths(-5); Evidence = 'Campaign briefing sign-off' }
+) | Register-StaffNotification | Out-Null
+Write-Host 'Where each person stands (adviser2 has no induction notice, analyst1''s is 14 months old, the finance clerk was never told):'
+Get-StaffNotification | Show
+Register-NotificationMeasure -ServiceArea 'Fundraising' -Description 'Recording notice printed in the campaign letter and on the donation page' | Out-Null
+Get-NotificationMeasure | Show
+
+Write-Host 'The compliance report (an empty report would mean compliant):'
+Get-ComplianceReport | Format-Table Clause, Severity, ServiceArea, Subject, Finding -Wrap | Out-String -Width 220 | Write-Host
+$reportPath = Join-Path (Split-Path $store.Path -Parent) ((Split-Path $store.Path -Leaf) + '-compliance.html')
+$report = Export-ComplianceReport -Path $reportPath -Force
+Write-Host "Compliance report for the Director of IT Services: $($report.Path) ($($report.Findings) findings, $($report.High) high, $([math]::Round($report.SizeBytes / 1KB)) KB, self-contained)" -ForegroundColor Green
+
 Write-Host "The demo store is at $($store.Path)" -ForegroundColor Green
 Write-Host "Explore it with: Import-Module '$ModulePath'; Connect-RecordingStore '$($store.Path)' -Identity '$admin'" -ForegroundColor Green

@@ -179,6 +179,39 @@ namespace Engine.Tests
         }
 
         [Fact]
+        public void Recovery_leaves_the_partial_files_of_an_import_still_running_in_another_process()
+        {
+            // A running import's flushed ".partial" with no committed row yet looks exactly like a leftover; the fault
+            // campaign saw recovery in one process remove another process's files. The import lock keeps them apart.
+            var rec = _f.Import("a", Now.AddDays(-1));
+            var inFlight = Store.Recordings.StoredFile(rec).Replace(rec.RecordingId, "rec-01ZZZZZZZZZZZZZZZZZZZZZZZZ") + ".partial";
+            File.WriteAllBytes(inFlight, new byte[] { 1, 2, 3 });
+            using (var running = ImportLock.Shared(Store.Path, TimeSpan.FromSeconds(1)))
+            {
+                Assert.NotNull(running);
+                Assert.Empty(Store.Recordings.Recover());
+                Assert.True(File.Exists(inFlight));
+                // and an import goes on beside the other one
+                Assert.NotNull(_f.Import("b", Now.AddDays(-1)));
+            }
+            Assert.Single(Store.Recordings.Recover());
+            Assert.False(File.Exists(inFlight));
+        }
+
+        [Fact]
+        public void An_import_waits_for_a_running_recovery_and_gives_up_with_StoreBusy()
+        {
+            using (var recovering = ImportLock.TryExclusive(Store.Path))
+            {
+                Assert.NotNull(recovering);
+                Assert.Null(ImportLock.TryExclusive(Store.Path));
+                var e = Assert.Throws<PolicyException>(() => ImportLock.Shared(Store.Path, TimeSpan.FromMilliseconds(200)));
+                Assert.Equal("StoreBusy", e.ErrorId);
+            }
+            using (ImportLock.Shared(Store.Path, TimeSpan.FromSeconds(1))) { }
+        }
+
+        [Fact]
         public void Refused_import_rows_are_in_the_access_log()
         {
             var outcomes = Store.Recordings.ImportMany(new[]

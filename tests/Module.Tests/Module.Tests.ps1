@@ -171,6 +171,7 @@ Describe 'WhatIf changes nothing' {
         $hold = New-LegalHold -CaseReference 'W-1' -Kind Legal -Reason 'r'
         $investigation = New-InvestigationRequest -Subject 'UNI\y' -Basis PolicyBreach -Justification 'j' -FormReference 'F-0'
         $sar = New-SubjectAccessRequest -Reference 'S-0' -SubjectName 'n' -PhoneNumber '07700 900123' -ReceivedOn ([datetime]::Today)
+        Add-ServiceAreaMember -ServiceArea 'Recorded Area' -Principal 'member@uni.test' | Out-Null
         $changes = [ordered]@{
             'Add-RecordingRole'        = { Add-RecordingRole -Principal 'x@uni.test' -Role Auditor -WhatIf }
             'Remove-RecordingRole'     = { Remove-RecordingRole -Principal 'nsm@uni.test' -Role NetworkServicesManager -WhatIf }
@@ -206,6 +207,11 @@ Describe 'WhatIf changes nothing' {
             'New-SubjectAccessRequest' = { New-SubjectAccessRequest -Reference 'S' -SubjectName 'n' -PhoneNumber '07700 900123' -ReceivedOn ([datetime]::Today) -WhatIf }
             'Export-SubjectAccessRequest' = { Export-SubjectAccessRequest -RequestId $sar.RequestId -Destination (Join-Path $TestDrive 'whatif-sar') -WhatIf }
             'Backup-RecordingStore'    = { Backup-RecordingStore -Destination (Join-Path $TestDrive 'whatif-backup') -IncludeRecordings -WhatIf }
+            'Add-ServiceAreaMember'    = { Add-ServiceAreaMember -ServiceArea 'Recorded Area' -Principal 'new@uni.test' -WhatIf }
+            'Remove-ServiceAreaMember' = { Remove-ServiceAreaMember -ServiceArea 'Recorded Area' -Principal 'member@uni.test' -WhatIf }
+            'Register-StaffNotification' = { Register-StaffNotification -Principal 'member@uni.test' -ServiceArea 'Recorded Area' -Kind Induction -WhatIf }
+            'Register-NotificationMeasure' = { Register-NotificationMeasure -ServiceArea 'Recorded Area' -Description 'd' -WhatIf }
+            'Export-ComplianceReport'  = { Export-ComplianceReport -Path (Join-Path $TestDrive 'whatif.html') -WhatIf }
         }
     }
 
@@ -235,6 +241,10 @@ Describe 'WhatIf changes nothing' {
         Test-Path (Join-Path $TestDrive 'whatif-backup') | Should -BeFalse
         (Get-InvestigationRequest -InvestigationId $investigation.InvestigationId).Status | Should -Be 'Pending'
         (Get-SubjectAccessRequest -RequestId $sar.RequestId).Status | Should -Be 'Open'
+        (Get-ServiceAreaMember -ServiceArea 'Recorded Area').Principal | Should -Be 'member@uni.test'
+        Get-StaffNotification -History | Should -BeNullOrEmpty
+        Get-NotificationMeasure | Should -BeNullOrEmpty
+        Test-Path (Join-Path $TestDrive 'whatif.html') | Should -BeFalse
     }
 
     It 'for New-RecordingStore and Stop-RecordingRequest' {

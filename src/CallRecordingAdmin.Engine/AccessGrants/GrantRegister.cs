@@ -274,10 +274,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 RevokedBy = r.Text("revoked_by"),
                 RevokeReason = r.Text("revoke_reason"),
             };
-            g.Status = g.RevokedAt.HasValue ? GrantStatus.Revoked
-                : g.ExpiresOn.HasValue && g.ExpiresOn.Value <= now ? GrantStatus.Expired
-                : g.ReviewBy.HasValue && g.ReviewBy.Value <= now ? GrantStatus.ReviewOverdue
-                : GrantStatus.Active;
+            g.Status = AccessRules.StatusOf(g.RevokedAt, g.ExpiresOn, g.ReviewBy, now);
             return g;
         }
     }

@@ -158,6 +158,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
             int removed = 0, notRemoved = 0;
             if (removeFromStore)
             {
+                FaultPoint.Reach(FaultPoint.ExtractAfterVerify);
                 // Only now that every copy verified: claim each original (PendingDelete, with where it went; commit), delete its
                 // stored file, and only once the file is gone mark it Extracted (RecordingDeletion, shared with the purge).
                 foreach (var e in entries.Where(x => (string)x["status"] == "Exported"))
@@ -167,6 +168,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                         ctx.Execute("UPDATE recording SET state = 'PendingDelete', extracted_to = $to, extracted_at = $t WHERE id = $id AND state IN ('Active', 'PendingDelete')",
                             ("$to", Path.Combine(folder, (string)e["file"])), ("$t", Timestamp.ToText(ctx.Now)), ("$id", id)));
                     if (claimed == 0) continue;
+                    FaultPoint.Reach(FaultPoint.ExtractAfterMark);
                     var failure = RecordingDeletion.DeleteFile(_store, id);
                     if (failure != null)
                     {

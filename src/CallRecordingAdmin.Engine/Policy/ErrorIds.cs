@@ -203,6 +203,16 @@ namespace CallRecordingAdmin.Engine.Policy
             E("SelfNominationRefused", Denied, "3.1", "Nobody nominates themselves (or shares with themselves); another Administrator must.", RefusalLog.Change),
             E("AccessLevelNotApproved", Arg, "2.2", "The level named is not one of the levels of access of an approved request in force for the area.", RefusalLog.Change),
             E("RightNotInApprovedAccessLevel", Denied, "2.2", "The right asked is beyond the rights of the approved level of access.", RefusalLog.Change),
+            // Clauses 2.3 and 2.4: rosters, staff notifications, notification measures
+            E("ExtensionInvalid", Arg, "2.3", "A roster entry's extension is not an extension number (digits, at most 32)."),
+            E("DateInFuture", Arg, null, "A notification or measure cannot be dated in the future."),
+            E("DateInvalid", Arg, null, "The date is not a valid calendar date in range."),
+            E("DescriptionRequired", Arg, "2.4", "A notification measure needs a description of what was done."),
+            E("DescriptionInvalid", Arg, "2.4", "The description is too long or holds control characters."),
+            E("EmailInvalid", Arg, "2.3", "The e-mail address is not one."),
+            E("MemberExists", Exists, "2.3", "The principal is already on the area's roster."),
+            E("MemberNotFound", NotFound, "2.3", "The principal is not on the area's roster."),
+            E("NoticeKindMismatch", Arg, "2.3", "The kind of notice does not fit the person's relation to the area (members: Induction or Annual; frequent callers: FrequentCaller)."),
         };
 
         private static readonly Dictionary<string, ErrorIdInfo> ById = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);

@@ -71,19 +71,11 @@ namespace CallRecordingAdmin.Engine.RecordedExtensions
         /// <summary>Clause 2.3: a constantly recorded extension needs an alternative that is not itself recorded, and no recorded extension may be someone's alternative.</summary>
         private static void CheckAlternative(ChangeContext ctx, string number, ExtensionMode mode, string alternative)
         {
-            if (mode == ExtensionMode.Constant && alternative == null)
+            var problem = ExtensionRules.AlternativeProblem(number, mode, alternative,
+                n => Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM recorded_extension WHERE number = $n", ("$n", n))) > 0);
+            if (problem != null)
             {
-                throw new PolicyException("NonRecordedAlternativeRequired", FailureKind.InvalidArgument,
-                    "staff on a constantly recorded extension must have access to an extension that is not recorded, for confidential calls. Name it with -NonRecordedAlternative.",
-                    number, "2.3");
-            }
-            if (alternative != null)
-            {
-                if (alternative == number || Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM recorded_extension WHERE number = $n", ("$n", alternative))) > 0)
-                {
-                    throw new PolicyException("NonRecordedAlternativeRequired", FailureKind.InvalidArgument,
-                        "the alternative " + alternative + " for extension " + number + " is itself recorded; name an extension that is not recorded.", number, "2.3");
-                }
+                throw new PolicyException("NonRecordedAlternativeRequired", FailureKind.InvalidArgument, problem, number, "2.3");
             }
             var dependent = ctx.Scalar("SELECT number FROM recorded_extension WHERE non_recorded_alternative = $n AND number <> $n LIMIT 1", ("$n", number)) as string;
             if (dependent != null)

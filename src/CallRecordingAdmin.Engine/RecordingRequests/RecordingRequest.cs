@@ -132,7 +132,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
         /// <summary>Every step of the request from the audit log, one line each.</summary>
         public string History { get; set; }
 
-        public bool NeedsSecurityConsultation => SpecialCategoryData || IdentityValidation || PaymentCardData;
+        public bool NeedsSecurityConsultation => RequestRules.NeedsSecurityConsultation(SpecialCategoryData, IdentityValidation, PaymentCardData);
     }
 
     /// <summary>A new request as New-RecordingRequest describes it.</summary>

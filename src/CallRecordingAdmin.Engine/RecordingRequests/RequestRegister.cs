@@ -191,18 +191,16 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                     throw new PolicyException("DpoAdviceRequired", FailureKind.InvalidOperation,
                         "request " + request.RequestId + " has no advice from the Data Protection Officer; it must be included before a decision (Set-RecordingRequest -DpoAdvice).", request.RequestId, "2.2");
                 }
-                var latest = LoadConsultations(ctx.Connection, ctx.Transaction, request.RequestId)
-                    .GroupBy(c => c.Team).ToDictionary(g => g.Key, g => g.OrderBy(c => c.RecordedAt).Last());
-                var against = latest.Values.Where(c => c.Outcome == ConsultationOutcome.NotSupported).Select(c => c.Team.ToString()).ToList();
+                var consultations = LoadConsultations(ctx.Connection, ctx.Transaction, request.RequestId);
+                var against = RequestRules.Opposed(consultations).Select(t => t.ToString()).ToList();
                 if (against.Count > 0)
                 {
                     throw new PolicyException("ConsultationNotSupported", FailureKind.InvalidOperation,
                         "the " + string.Join(" and ", against) + " consultation on request " + request.RequestId + " does not support it; it cannot be approved unless a later consultation supports it.",
                         request.RequestId, "2.2");
                 }
-                if (request.NeedsSecurityConsultation)
                 {
-                    var missing = new[] { ConsultationTeam.SecurityTeam, ConsultationTeam.PciDssTeam }.Where(t => !latest.ContainsKey(t)).Select(t => t.ToString()).ToList();
+                    var missing = RequestRules.MissingConsultations(request.SpecialCategoryData, request.IdentityValidation, request.PaymentCardData, consultations).Select(t => t.ToString()).ToList();
                     if (missing.Count > 0)
                     {
                         throw new PolicyException("SecurityConsultationRequired", FailureKind.InvalidOperation,

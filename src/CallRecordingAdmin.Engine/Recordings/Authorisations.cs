@@ -36,7 +36,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         private sealed class Authorisations
         {
             private readonly Dictionary<string, (string AreaId, string AreaName, RetentionPeriod Retention)> _extensions = new Dictionary<string, (string, string, RetentionPeriod)>(StringComparer.Ordinal);
-            private readonly Dictionary<string, List<(string Id, string From, string Until, string StoppedAt)>> _windows = new Dictionary<string, List<(string, string, string, string)>>(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<AuthorisationWindow>> _windows = new Dictionary<string, List<AuthorisationWindow>>(StringComparer.Ordinal);
 
             public static Authorisations Load(SqliteConnection c, SqliteTransaction tx)
             {
@@ -54,8 +54,8 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     while (r.Read())
                     {
-                        if (!a._windows.TryGetValue(r.GetString(0), out var list)) a._windows[r.GetString(0)] = list = new List<(string, string, string, string)>();
-                        list.Add((r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)));
+                        if (!a._windows.TryGetValue(r.GetString(0), out var list)) a._windows[r.GetString(0)] = list = new List<AuthorisationWindow>();
+                        list.Add(new AuthorisationWindow(r.GetString(1), Timestamp.Parse(r.GetString(2)), r.IsDBNull(3) ? (DateTimeOffset?)null : Timestamp.Parse(r.GetString(3)), r.IsDBNull(4) ? (DateTimeOffset?)null : Timestamp.Parse(r.GetString(4))));
                     }
                 }
                 return a;
@@ -77,18 +77,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             {
                 var area = AreaOf(extension, callId);
                 var at = Timestamp.ToText(start);
-                string requestId = null;
-                if (_windows.TryGetValue(area.AreaId, out var windows))
-                {
-                    foreach (var w in windows)
-                    {
-                        if (string.CompareOrdinal(w.From, at) <= 0 && (w.Until == null || string.CompareOrdinal(w.Until, at) > 0) && (w.StoppedAt == null || string.CompareOrdinal(w.StoppedAt, at) > 0))
-                        {
-                            requestId = w.Id;
-                            break;
-                        }
-                    }
-                }
+                var requestId = _windows.TryGetValue(area.AreaId, out var windows) ? AreaRules.AuthorisingRequest(windows, Timestamp.Parse(at)) : null;
                 if (requestId == null)
                 {
                     throw new PolicyException("RecordingNotAuthorised", FailureKind.PermissionDenied,

@@ -65,6 +65,15 @@ namespace CallRecordingAdmin.Engine.Recordings
         private List<ImportOutcome> ImportBatch(IReadOnlyList<RecordingImport> items)
         {
             _store.Change("import recordings", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
+            using (ImportLock.Shared(_store.Path, PolicyDb.LockWait))
+            {
+                return ImportBatchLocked(items);
+            }
+        }
+
+        /// <summary>One batch under the shared import lock, from the first ".partial" file to the last rename.</summary>
+        private List<ImportOutcome> ImportBatchLocked(IReadOnlyList<RecordingImport> items)
+        {
             var key = _store.ReadMasterKey();
             var prepared = items.Select(i => new Prepared { Outcome = new ImportOutcome { Item = i } }).ToList();
             var now = _store.Clock.UtcNow;
@@ -173,6 +182,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                     throw;
                 }
             }
+            if (ready.Count > 0) FaultPoint.Reach(FaultPoint.ImportAfterCommit);
             foreach (var p in ready)
             {
                 if (p.Outcome.Recording != null && !p.Outcome.AlreadyImported)

@@ -41,6 +41,17 @@ namespace CallRecordingAdmin.Engine.Recordings
             var partials = PendingRecovery();
             if (partials.Count == 0) return done;
             _store.Change("recover interrupted imports", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "recover interrupted imports"); return 0; });
+            using (var exclusive = ImportLock.TryExclusive(_store.Path))
+            {
+                // While another process imports, its ".partial" files are not leftovers: recovery waits for a later run.
+                if (exclusive == null) return done;
+                RecoverLocked(partials, done);
+            }
+            return done;
+        }
+
+        private void RecoverLocked(IReadOnlyList<string> partials, List<string> done)
+        {
             foreach (var partial in partials)
             {
                 var id = Path.GetFileName(partial);
@@ -69,7 +80,6 @@ namespace CallRecordingAdmin.Engine.Recordings
                 });
                 if (action != null) done.Add(action);
             }
-            return done;
         }
     }
 }

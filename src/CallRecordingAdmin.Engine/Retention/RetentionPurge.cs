@@ -41,7 +41,7 @@ namespace CallRecordingAdmin.Engine.Retention
 
         internal RetentionPurge(RecordingStore store) { _store = store; }
 
-        private const string HeldClause = "EXISTS (SELECT 1 FROM legal_hold_recording hr JOIN legal_hold h ON h.id = hr.hold_id WHERE hr.recording_id = r.id AND h.released_at IS NULL)";
+        private const string HeldClause = RetentionRules.HeldSql;
 
         /// <summary>
         /// Purges what has expired by <paramref name="asOf"/> (default now). A future <paramref name="asOf"/>, or
@@ -126,7 +126,7 @@ namespace CallRecordingAdmin.Engine.Retention
                     var claimed = _store.Change("purge recordings", ctx =>
                     {
                         var batch = new List<(string Id, long Bytes)>();
-                        using (var cmd = ctx.Command("SELECT r.id, r.stored_bytes FROM recording r WHERE r.service_area_id = $a AND r.state = 'Active' AND r.expires_at <= $cut AND r.expires_at <= $now AND NOT " + HeldClause + " ORDER BY r.expires_at LIMIT " + take,
+                        using (var cmd = ctx.Command("SELECT r.id, r.stored_bytes FROM recording r WHERE r.service_area_id = $a AND r.expires_at <= $cut AND " + RetentionRules.DueSql("$now") + " ORDER BY r.expires_at LIMIT " + take,
                                    ("$a", areaId), ("$cut", Timestamp.ToText(cutoff)), ("$now", Timestamp.ToText(ctx.Now))))
                         using (var r = cmd.ExecuteReader())
                         {
@@ -144,12 +144,14 @@ namespace CallRecordingAdmin.Engine.Retention
                     });
                     if (claimed.Count == 0) break;
                     var failures = new List<PolicyException>();
+                    FaultPoint.Reach(FaultPoint.PurgeAfterPending);
                     foreach (var (id, _) in claimed)
                     {
                         var failure = RecordingDeletion.DeleteFile(_store, id);
                         if (failure != null) failures.Add(failure);
                     }
                     var failed = new HashSet<string>(failures.Select(f => (string)f.Target), StringComparer.Ordinal);
+                    FaultPoint.Reach(FaultPoint.PurgeAfterDelete);
                     _store.Change("purge recordings", ctx =>
                     {
                         foreach (var (id, bytes) in claimed)

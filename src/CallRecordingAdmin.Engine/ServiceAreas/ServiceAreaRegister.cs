@@ -17,15 +17,14 @@ namespace CallRecordingAdmin.Engine.ServiceAreas
 
         internal ServiceAreaRegister(RecordingStore store) { _store = store; }
 
-        private const string Select = @"
+        private static readonly string Select = @"
 SELECT sa.*,
        (SELECT count(*) FROM recorded_extension e WHERE e.service_area_id = sa.id) AS extension_count,
        auth.id AS auth_id, auth.until AS auth_until
 FROM service_area sa
 LEFT JOIN recording_request auth ON auth.id = (
     SELECT rr.id FROM recording_request rr
-    WHERE rr.service_area_id = sa.id AND rr.status = 'Approved'
-      AND rr.effective_from <= $now AND (rr.until IS NULL OR rr.until > $now)
+    WHERE rr.service_area_id = sa.id AND " + AreaRules.CoversSql("rr", "$now") + @"
     ORDER BY (rr.until IS NULL) DESC, rr.until DESC LIMIT 1)";
 
         internal static string NormaliseName(string name)
@@ -164,7 +163,7 @@ LEFT JOIN recording_request auth ON auth.id = (
                 ctx.Require(RecordingRole.Administrator, "remove service areas");
                 var area = Find(ctx, nameOrId);
                 var uses = new List<string>();
-                foreach (var (table, what) in new[] { ("recorded_extension", "recorded extension(s)"), ("role_assignment", "role assignment(s)"), ("recording_request", "recording request(s)"), ("recording", "recording(s)") })
+                foreach (var (table, what) in new[] { ("recorded_extension", "recorded extension(s)"), ("role_assignment", "role assignment(s)"), ("recording_request", "recording request(s)"), ("recording", "recording(s)"), ("service_area_member", "roster entries") })
                 {
                     var n = Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM " + table + " WHERE service_area_id = $id", ("$id", area.Id)));
                     if (n > 0) uses.Add(n + " " + what);

@@ -54,6 +54,8 @@ namespace CallRecordingAdmin.Engine.Store
             HoldExports = new HoldExport(this);
             Investigations = new Investigations.InvestigationRegister(this);
             SubjectAccess = new SubjectAccess.SubjectAccessRegister(this);
+            Notices = new Notices.NoticeRegister(this);
+            Compliance = new Compliance.ComplianceReport(this);
         }
 
         public string Path { get; }
@@ -89,6 +91,8 @@ namespace CallRecordingAdmin.Engine.Store
         public HoldExport HoldExports { get; }
         public Investigations.InvestigationRegister Investigations { get; }
         public SubjectAccess.SubjectAccessRegister SubjectAccess { get; }
+        public Notices.NoticeRegister Notices { get; }
+        public Compliance.ComplianceReport Compliance { get; }
         public string KeyFingerprint { get; private set; }
 
         /// <summary>The folder used when no path is given: $env:CALLRECORDINGADMIN_STORE, else the per-user local application-data folder.</summary>

@@ -179,6 +179,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                         if (!existed) written.Add(target);
                         status = "Exported";
                         exported++;
+                        if (exported == 1) FaultPoint.Reach(FaultPoint.SubjectAccessMidExport);
                     }
                     else if (rec.State == RecordingState.Extracted)
                     {
@@ -245,7 +246,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                     CreatedAt = r.Time("created_at"),
                     CreatedBy = r.Text("created_by"),
                 };
-                s.Overdue = s.Status == SubjectAccessStatus.Open && s.DueOn < now.UtcDateTime.Date;
+                s.Overdue = SubjectAccessRules.IsOverdue(s.Status, s.DueOn, now);
                 return s;
             }
         }

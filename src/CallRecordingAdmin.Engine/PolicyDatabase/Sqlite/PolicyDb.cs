@@ -10,6 +10,9 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
     [Obsolete("Issue 10 P5 removes PolicyDb: move the SQL into a Sqlite*Repository and call it through IPolicySession.")]
     internal static class PolicyDb
     {
+        /// <summary>How long a writer waits for another process's transaction before it gives up.</summary>
+        internal static readonly TimeSpan LockWait = Sqlite.SqliteDatabase.LockWait;
+
         internal static int Execute(SqliteConnection connection, SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters) =>
             Sqlite.SqliteDatabase.Execute(connection, tx, sql, parameters);
 

@@ -271,6 +271,54 @@ ALTER TABLE audit_event ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
             new Migration(6, "Nominations name the level of access of the area's approved request (clause 2.2)", @"
 ALTER TABLE access_grant ADD COLUMN access_level TEXT;
 "),
+            new Migration(7, "Staff and customer notices: rosters, staff notifications, notification measures (clauses 2.3, 2.4)", @"
+CREATE TABLE service_area_member (
+    id              TEXT PRIMARY KEY,
+    service_area_id TEXT NOT NULL REFERENCES service_area(id),
+    principal       TEXT NOT NULL COLLATE NOCASE,
+    display_name    TEXT,
+    email           TEXT,
+    extension       TEXT,
+    relation        TEXT NOT NULL CHECK (relation IN ('Member', 'FrequentCaller')),
+    added_at        TEXT NOT NULL,
+    added_by        TEXT NOT NULL,
+    removed_at      TEXT,
+    removed_by      TEXT,
+    remove_reason   TEXT
+);
+CREATE UNIQUE INDEX service_area_member_current ON service_area_member(service_area_id, principal COLLATE NOCASE) WHERE removed_at IS NULL;
+CREATE INDEX service_area_member_principal ON service_area_member(principal COLLATE NOCASE);
+
+CREATE TABLE staff_notification (
+    id              TEXT PRIMARY KEY,
+    service_area_id TEXT NOT NULL REFERENCES service_area(id),
+    principal       TEXT NOT NULL COLLATE NOCASE,
+    kind            TEXT NOT NULL CHECK (kind IN ('Induction', 'Annual', 'FrequentCaller')),
+    notified_on     TEXT NOT NULL,
+    evidence        TEXT,
+    recorded_at     TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL
+);
+CREATE INDEX staff_notification_member ON staff_notification(service_area_id, principal COLLATE NOCASE, notified_on);
+CREATE TRIGGER staff_notification_no_update BEFORE UPDATE ON staff_notification
+BEGIN SELECT RAISE(ABORT, 'staff notifications are append-only'); END;
+CREATE TRIGGER staff_notification_no_delete BEFORE DELETE ON staff_notification
+BEGIN SELECT RAISE(ABORT, 'staff notifications are append-only'); END;
+
+CREATE TABLE notification_measure (
+    id              TEXT PRIMARY KEY,
+    service_area_id TEXT NOT NULL REFERENCES service_area(id),
+    description     TEXT NOT NULL,
+    taken_on        TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL
+);
+CREATE INDEX notification_measure_area ON notification_measure(service_area_id, taken_on);
+CREATE TRIGGER notification_measure_no_update BEFORE UPDATE ON notification_measure
+BEGIN SELECT RAISE(ABORT, 'notification measures are append-only'); END;
+CREATE TRIGGER notification_measure_no_delete BEFORE DELETE ON notification_measure
+BEGIN SELECT RAISE(ABORT, 'notification measures are append-only'); END;
+"),
         };
 
         public static int Latest => All[All.Count - 1].Version;
