@@ -65,6 +65,12 @@ namespace CallRecordingAdmin.Engine.Store
         public IClock Clock { get; }
         public string KeyPath { get; private set; }
         public string DatabasePath => Db.Path;
+
+        /// <summary>
+        /// Until the returned scope is disposed, this store's database calls share one connection (opened on first use)
+        /// instead of opening and closing one each; disposing it closes the connection. A cmdlet holds one for its call.
+        /// </summary>
+        public IDisposable BeginConnectionScope() => Db.BeginScope();
         internal PolicyDb Db { get; }
 
         public ServiceAreaRegister ServiceAreas { get; }
@@ -216,6 +222,8 @@ namespace CallRecordingAdmin.Engine.Store
                     "'" + full + "' is not a recording store (no " + DatabaseFileName + "). Create one with New-RecordingStore.", full);
             }
             var store = new RecordingStore(full, identity, clock);
+            using (store.Db.BeginScope())
+            {
             // A restored backup is a single rollback-journal file: the live store always runs in WAL mode (a no-op when it already does).
             store.Db.Read(c => PolicyDb.Execute(c, null, "PRAGMA journal_mode=WAL;"));
             store.Db.Write((c, tx) =>
@@ -229,6 +237,7 @@ namespace CallRecordingAdmin.Engine.Store
                 Migrations.Apply(c, tx, store.Clock.UtcNow);
             });
             store.Load();
+            }
             return store;
         }
 
