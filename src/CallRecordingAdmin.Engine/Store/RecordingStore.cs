@@ -72,6 +72,12 @@ namespace CallRecordingAdmin.Engine.Store
         public IClock Clock { get; }
         public string KeyPath { get; private set; }
         public string DatabasePath => _database.Path;
+
+        /// <summary>
+        /// Until the returned scope is disposed, this store's database calls share one connection (opened on first use)
+        /// instead of opening and closing one each; disposing it closes the connection. A cmdlet holds one for its call.
+        /// </summary>
+        public IDisposable BeginConnectionScope() => _database.BeginScope();
         /// <summary>The policy database, whatever its dialect: sessions and repositories (issue 10).</summary>
         internal IPolicyDatabase Database => _database;
         /// <summary>The SQLite database itself, for code whose SQL has not yet moved behind a repository.</summary>
@@ -180,8 +186,11 @@ namespace CallRecordingAdmin.Engine.Store
                     "'" + full + "' is not a recording store (no " + DatabaseFileName + "). Create one with New-RecordingStore.", full);
             }
             var store = new RecordingStore(full, identity, clock);
-            store.Database.Migrate(store.Clock.UtcNow);
-            store.Load();
+            using (store._database.BeginScope())
+            {
+                store.Database.Migrate(store.Clock.UtcNow);
+                store.Load();
+            }
             return store;
         }
 

@@ -37,9 +37,10 @@ namespace CallRecordingAdmin.Commands
     /// store), and the translation of engine refusals into ErrorRecords with their stable ErrorId,
     /// category and target.
     /// </summary>
-    public abstract class StoreCmdlet : PSCmdlet
+    public abstract class StoreCmdlet : PSCmdlet, IDisposable
     {
         private RecordingStore _resolved;
+        private IDisposable _connectionScope;
 
         /// <summary>
         /// The store to work on, as returned by New-RecordingStore or Connect-RecordingStore -PassThru.
@@ -80,8 +81,20 @@ namespace CallRecordingAdmin.Commands
                         new InvalidOperationException("No recording store is connected. Run Connect-RecordingStore <path> (or New-RecordingStore), pass -Store, or set $env:" + RecordingStore.StoreVariable + "."),
                         "NotConnected", ErrorCategory.ConnectionError, null));
                 }
+                // One policy-database connection serves this command's engine calls, opened on first use; PowerShell
+                // disposes the command when its pipeline ends (completed, stopped or failed), and that closes it.
+                if (_connectionScope == null) _connectionScope = _resolved.BeginConnectionScope();
                 return _resolved;
             }
+        }
+
+        /// <summary>Closes the connection this command's engine calls shared: none outlives the command (issue 9, section 1).</summary>
+        public void Dispose()
+        {
+            var scope = _connectionScope;
+            _connectionScope = null;
+            scope?.Dispose();
+            GC.SuppressFinalize(this);
         }
 
         /// <summary>Runs one item's work; a refusal becomes a non-terminating error so the pipeline goes on.</summary>

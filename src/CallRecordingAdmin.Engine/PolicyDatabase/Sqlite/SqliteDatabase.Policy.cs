@@ -29,7 +29,13 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                 }
                 catch (SqliteException e)
                 {
+                    session.MarkFailed();
                     throw SqliteErrors.Translate(e);
+                }
+                catch
+                {
+                    session.MarkFailed();
+                    throw;
                 }
             }
         }
@@ -45,6 +51,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                 }
                 catch (SqliteException e)
                 {
+                    session.MarkFailed();
                     throw SqliteErrors.Translate(e);
                 }
                 session.Commit();

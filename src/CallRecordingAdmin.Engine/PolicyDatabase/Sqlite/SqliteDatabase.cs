@@ -42,6 +42,71 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
 
         public string Path { get; }
 
+        // The connection scope (BeginScope): while one is open, Read, Write and Query return their connection here
+        // instead of closing it, and the next of them takes it up again, so a cmdlet call opens the database once.
+        private readonly object _gate = new object();
+        private int _scopes;
+        private SqliteConnection _idle;
+
+        /// <summary>
+        /// Lets the Read, Write and Query calls made until the returned scope is disposed share one connection, one at a
+        /// time (a call made while another holds it, say a write while a query streams, opens its own, as without a scope).
+        /// Disposing the last open scope closes that connection: it never outlives the scope (a cmdlet call).
+        /// </summary>
+        public IDisposable BeginScope()
+        {
+            lock (_gate) _scopes++;
+            return new Scope(this);
+        }
+
+        private sealed class Scope : IDisposable
+        {
+            private SqliteDatabase _db;
+            public Scope(SqliteDatabase db) { _db = db; }
+
+            public void Dispose()
+            {
+                var db = System.Threading.Interlocked.Exchange(ref _db, null);
+                if (db == null) return;
+                SqliteConnection close = null;
+                lock (db._gate)
+                {
+                    if (--db._scopes == 0)
+                    {
+                        close = db._idle;
+                        db._idle = null;
+                    }
+                }
+                close?.Dispose();
+            }
+        }
+
+        /// <summary>The scope's idle connection if there is one, else a new connection.</summary>
+        internal SqliteConnection Acquire()
+        {
+            lock (_gate)
+            {
+                var idle = _idle;
+                _idle = null;
+                if (idle != null) return idle;
+            }
+            return Open();
+        }
+
+        /// <summary>Gives a connection back after a call that ended cleanly: kept for the next call while a scope is open, else closed.</summary>
+        internal void Release(SqliteConnection connection)
+        {
+            lock (_gate)
+            {
+                if (_scopes > 0 && _idle == null && connection.State == ConnectionState.Open)
+                {
+                    _idle = connection;
+                    return;
+                }
+            }
+            connection.Dispose();
+        }
+
         internal static void CreateFile(string path)
         {
             var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
@@ -71,7 +136,9 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction: all of it is committed, or none.</summary>
         internal T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work)
         {
-            using (var connection = Open())
+            var connection = Acquire();
+            var clean = false;
+            try
             {
                 SqliteTransaction tx;
                 try
@@ -82,19 +149,26 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                 {
                     throw Translate(e);
                 }
+                T result;
                 using (tx)
                 {
                     try
                     {
-                        var result = work(connection, tx);
+                        result = work(connection, tx);
                         tx.Commit();
-                        return result;
                     }
                     catch (SqliteException e)
                     {
                         throw Translate(e);
                     }
                 }
+                clean = true;
+                return result;
+            }
+            finally
+            {
+                // A call that failed closes its connection, whatever state the failure left it in.
+                if (clean) Release(connection); else connection.Dispose();
             }
         }
 
@@ -103,23 +177,31 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
 
         internal T Read<T>(Func<SqliteConnection, T> work)
         {
-            using (var connection = Open())
+            var connection = Acquire();
+            var clean = false;
+            try
             {
-                try
-                {
-                    return work(connection);
-                }
-                catch (SqliteException e)
-                {
-                    throw Translate(e);
-                }
+                var result = work(connection);
+                clean = true;
+                return result;
+            }
+            catch (SqliteException e)
+            {
+                throw Translate(e);
+            }
+            finally
+            {
+                if (clean) Release(connection); else connection.Dispose();
             }
         }
 
         /// <summary>Streams rows: one connection stays open while the caller enumerates, nothing is buffered.</summary>
         internal IEnumerable<T> Query<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> map)
         {
-            using (var connection = Open())
+            var connection = Acquire();
+            var clean = false;
+            try
+            {
             using (var command = connection.CreateCommand())
             {
                 command.CommandText = sql;
@@ -148,11 +230,19 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                         }
                         if (!more)
                         {
-                            yield break;
+                            break;
                         }
                         yield return map(reader);
                     }
                 }
+            }
+            clean = true;
+            }
+            finally
+            {
+                // Runs when the enumeration ends, fails, or is abandoned (a stopped pipeline disposes the enumerator):
+                // only a query read to its end gives its connection back to the scope.
+                if (clean) Release(connection); else connection.Dispose();
             }
         }
 

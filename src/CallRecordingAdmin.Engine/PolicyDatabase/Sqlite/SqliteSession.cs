@@ -19,11 +19,14 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
     /// <summary>
     /// A read session on the SQLite policy database: its own connection (closed with the session) in a
     /// deferred transaction, so every statement sees one snapshot and no write lock is taken (in WAL mode a
-    /// reader never waits for a writer). Repositories run their SQL through it.
+    /// reader never waits for a writer). Repositories run their SQL through it. Inside a connection scope
+    /// (RecordingStore.BeginConnectionScope) the session takes the scope's connection and gives it back when it
+    /// ends cleanly; one that failed closes its connection, as the scope's other calls do.
     /// </summary>
     internal class SqliteSession : IPolicySession
     {
         private IAuditRepository _audit;
+        private bool _failed;
 
         internal SqliteSession(SqliteDatabase database) : this(database, write: false) { }
 
@@ -31,7 +34,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         {
             Database = database;
             CanWrite = write;
-            Connection = database.Open();
+            Connection = database.Acquire();
             try
             {
                 // deferred: no lock until the first read (a shared one); IMMEDIATE: the write lock now, waiting up to the lock wait.
@@ -54,6 +57,11 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         internal SqliteTransaction Transaction { get; }
         /// <summary>True for a write session (the write lock is held).</summary>
         internal bool CanWrite { get; }
+        /// <summary>Set by a write session's successful commit.</summary>
+        protected bool Committed { get; set; }
+
+        /// <summary>The session saw an error: its connection is closed at the end, never given back to a scope.</summary>
+        internal void MarkFailed() => _failed = true;
 
         public IServiceAreaRepository ServiceAreas => new SqliteServiceAreaRepository(this);
         public IExtensionRepository Extensions => new SqliteExtensionRepository(this);
@@ -85,6 +93,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
             }
             catch (SqliteException e)
             {
+                _failed = true;
                 throw SqliteErrors.Translate(e);
             }
         }
@@ -97,6 +106,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
             }
             catch (SqliteException e)
             {
+                _failed = true;
                 throw SqliteErrors.Translate(e);
             }
         }
@@ -116,6 +126,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                 }
                 catch (SqliteException e)
                 {
+                    _failed = true;
                     throw SqliteErrors.Translate(e);
                 }
                 using (reader)
@@ -129,6 +140,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                         }
                         catch (SqliteException e)
                         {
+                            _failed = true;
                             throw SqliteErrors.Translate(e);
                         }
                         if (!more) yield break;
@@ -141,8 +153,20 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         public void Dispose()
         {
             // A read session has nothing to commit; a write session not committed is rolled back here.
-            Transaction.Dispose();
-            Connection.Dispose();
+            var clean = !_failed && (!CanWrite || Committed);
+            try
+            {
+                Transaction.Dispose();
+            }
+            catch
+            {
+                clean = false;
+                throw;
+            }
+            finally
+            {
+                if (clean) Database.Release(Connection); else Connection.Dispose();
+            }
         }
     }
 }

@@ -12,9 +12,11 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
             try
             {
                 Transaction.Commit();
+                Committed = true;
             }
             catch (SqliteException e)
             {
+                MarkFailed();
                 throw SqliteErrors.Translate(e);
             }
         }
