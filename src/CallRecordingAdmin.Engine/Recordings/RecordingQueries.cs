@@ -91,7 +91,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         {
             foreach (var role in new[] { RecordingRole.Administrator, RecordingRole.DataProtectionOfficer, RecordingRole.Auditor })
             {
-                if (RoleRegister.Holds(c, null, principal, role, null)) return null;
+                if (SqliteRoleRepository.Holds(c, null, principal, role, null)) return null;
             }
             var list = new List<string>();
             using (var cmd = PolicyDb.Command(c, null, @"SELECT service_area_id FROM role_assignment WHERE principal = $p COLLATE NOCASE AND role = 'Supervisor'

@@ -2,11 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Roles
 {
@@ -50,13 +47,6 @@ namespace CallRecordingAdmin.Engine.Roles
 
         public static bool IsAreaScoped(RecordingRole role) => role == RecordingRole.Supervisor;
 
-        internal static bool Holds(SqliteConnection c, SqliteTransaction tx, string principal, RecordingRole role, string serviceAreaId)
-        {
-            var sql = "SELECT count(*) FROM role_assignment WHERE principal = $p COLLATE NOCASE AND role = $r" +
-                      (IsAreaScoped(role) && serviceAreaId != null ? " AND service_area_id = $a" : "");
-            return Convert.ToInt64(PolicyDb.Scalar(c, tx, sql, ("$p", principal), ("$r", role.ToString()), ("$a", serviceAreaId))) > 0;
-        }
-
         internal static PolicyException Denied(string principal, IReadOnlyList<RecordingRole> roles, string doing, string serviceAreaName, string clause)
         {
             var needed = string.Join(" or ", roles.Select(r => r.ToString()));
@@ -94,7 +84,7 @@ namespace CallRecordingAdmin.Engine.Roles
                     areaId = area.Id;
                     areaName = area.Name;
                 }
-                if (Holds(ctx.Connection, ctx.Transaction, principal, role, areaId))
+                if (ctx.Db.Roles.Holds(principal, role, areaId))
                 {
                     throw new PolicyException("RoleAlreadyAssigned", FailureKind.ResourceExists,
                         "'" + principal + "' already holds the " + role + " role" + (areaId != null ? " in '" + areaName + "'" : "") + ".", principal);
@@ -108,7 +98,7 @@ namespace CallRecordingAdmin.Engine.Roles
                     AssignedAt = ctx.Now,
                     AssignedBy = ctx.Principal,
                 };
-                Insert(ctx.Connection, ctx.Transaction, assignment, areaId);
+                ctx.Db.Roles.Add(assignment, areaId);
                 ctx.Audit("AddRecordingRole", "RoleAssignment", assignment.Id, new Dictionary<string, object>
                 {
                     ["principal"] = principal, ["role"] = role.ToString(), ["serviceArea"] = areaName == "" ? null : areaName,
@@ -117,33 +107,13 @@ namespace CallRecordingAdmin.Engine.Roles
             });
         }
 
-        internal static void Insert(SqliteConnection c, SqliteTransaction tx, RoleAssignment a, string areaId) =>
-            PolicyDb.Execute(c, tx,
-                "INSERT INTO role_assignment(id, principal, role, service_area_id, assigned_at, assigned_by) VALUES ($id, $p, $r, $a, $t, $by)",
-                ("$id", a.Id), ("$p", a.Principal), ("$r", a.Role.ToString()), ("$a", areaId), ("$t", Timestamp.ToText(a.AssignedAt)), ("$by", a.AssignedBy));
-
         public IEnumerable<RoleAssignment> Get(string principal = null, RecordingRole? role = null, string serviceArea = null)
         {
-            var where = new List<string>();
-            var args = new List<(string, object)>();
-            if (!string.IsNullOrEmpty(principal))
+            // Streams within one read session, closed when the enumeration ends or is abandoned.
+            using (var session = _store.Database.Read())
             {
-                where.Add(SqliteLike.HasWildcard(principal) ? "ra.principal LIKE $p ESCAPE '\\'" : "ra.principal = $p COLLATE NOCASE");
-                args.Add(("$p", SqliteLike.HasWildcard(principal) ? SqliteLike.From(principal) : principal));
+                foreach (var assignment in session.Roles.Query(principal, role, serviceArea)) yield return assignment;
             }
-            if (role.HasValue) { where.Add("ra.role = $r"); args.Add(("$r", role.Value.ToString())); }
-            if (!string.IsNullOrEmpty(serviceArea)) { where.Add("sa.name = $a COLLATE NOCASE"); args.Add(("$a", serviceArea)); }
-            var sql = "SELECT ra.*, sa.name AS area_name FROM role_assignment ra LEFT JOIN service_area sa ON sa.id = ra.service_area_id" +
-                      (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY ra.principal COLLATE NOCASE, ra.role, sa.name";
-            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, r => new RoleAssignment
-            {
-                Id = r.Text("id"),
-                Principal = r.Text("principal"),
-                Role = (RecordingRole)Enum.Parse(typeof(RecordingRole), r.Text("role")),
-                ServiceArea = r.Text("area_name") ?? "",
-                AssignedAt = r.Time("assigned_at"),
-                AssignedBy = r.Text("assigned_by"),
-            });
         }
 
         public RoleAssignment Remove(string principal, RecordingRole role, string serviceArea)
@@ -157,42 +127,25 @@ namespace CallRecordingAdmin.Engine.Roles
                 {
                     areaId = ServiceAreaRegister.Find(ctx, serviceArea).Id;
                 }
-                RoleAssignment found = null;
-                string foundAreaId = null;
-                using (var cmd = ctx.Command("SELECT ra.*, sa.name AS area_name FROM role_assignment ra LEFT JOIN service_area sa ON sa.id = ra.service_area_id " +
-                                             "WHERE ra.principal = $p COLLATE NOCASE AND ra.role = $r" + (areaId != null ? " AND ra.service_area_id = $a" : ""),
-                           ("$p", principal), ("$r", role.ToString()), ("$a", areaId)))
-                using (var r = cmd.ExecuteReader())
+                var matches = ctx.Db.Roles.Matching(principal, role, areaId);
+                if (matches.Count > 1)
                 {
-                    var matches = 0;
-                    while (r.Read())
-                    {
-                        matches++;
-                        foundAreaId = r.Text("service_area_id");
-                        found = new RoleAssignment
-                        {
-                            Id = r.Text("id"), Principal = r.Text("principal"), Role = role, ServiceArea = r.Text("area_name") ?? "",
-                            AssignedAt = r.Time("assigned_at"), AssignedBy = r.Text("assigned_by"),
-                        };
-                    }
-                    if (matches > 1)
-                    {
-                        throw new PolicyException("ServiceAreaRequired", FailureKind.InvalidArgument,
-                            "'" + principal + "' is " + role + " in " + matches + " service areas: name the one to remove with -ServiceArea.", principal);
-                    }
+                    throw new PolicyException("ServiceAreaRequired", FailureKind.InvalidArgument,
+                        "'" + principal + "' is " + role + " in " + matches.Count + " service areas: name the one to remove with -ServiceArea.", principal);
                 }
+                var found = matches.Count == 1 ? matches[0] : null;
                 if (found == null)
                 {
                     throw new PolicyException("RoleNotAssigned", FailureKind.ObjectNotFound,
                         "'" + principal + "' does not hold the " + role + " role" + (serviceArea != null ? " in '" + serviceArea + "'" : "") + ".", principal);
                 }
                 if (role == RecordingRole.Administrator &&
-                    Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM role_assignment WHERE role = 'Administrator'")) <= 1)
+                    ctx.Db.Roles.CountAdministrators() <= 1)
                 {
                     throw new PolicyException("LastAdministrator", FailureKind.InvalidOperation,
                         "'" + principal + "' is the store's last Administrator; add another Administrator before removing this one.", principal);
                 }
-                ctx.Execute("DELETE FROM role_assignment WHERE id = $id", ("$id", found.Id));
+                ctx.Db.Roles.Remove(found.Id);
                 ctx.Audit("RemoveRecordingRole", "RoleAssignment", found.Id, new Dictionary<string, object>
                 {
                     ["principal"] = found.Principal, ["role"] = role.ToString(), ["serviceArea"] = found.ServiceArea == "" ? null : found.ServiceArea,

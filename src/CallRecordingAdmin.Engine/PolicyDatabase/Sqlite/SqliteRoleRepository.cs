@@ -1,11 +1,13 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.Roles;
+using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
 {
-    /// <summary>
-    /// Role assignments on SQLite. P0 (issue 10) routes the two facts every change needs through here; their SQL
-    /// still sits in RoleRegister until P1 moves it (with RolesOf, Remove, CountAdministrators) into this file.
-    /// </summary>
+    /// <summary>Role assignments on SQLite: every statement on role_assignment (issue 10 P1).</summary>
     internal sealed class SqliteRoleRepository : IRoleRepository
     {
         private readonly SqliteSession _session;
@@ -13,12 +15,62 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         internal SqliteRoleRepository(SqliteSession session) { _session = session; }
 
         public bool Holds(string principal, RecordingRole role, string serviceAreaId) =>
-            RoleRegister.Holds(_session.Connection, _session.Transaction, principal, role, serviceAreaId);
+            Holds(_session.Connection, _session.Transaction, principal, role, serviceAreaId);
 
-        public void Add(RoleAssignment assignment, string serviceAreaId)
+        /// <summary>The same fact on a bare connection, for code not yet in a session (RecordingQueries.VisibleAreas until P2/P3).</summary>
+        internal static bool Holds(SqliteConnection c, SqliteTransaction tx, string principal, RecordingRole role, string serviceAreaId)
+        {
+            var sql = "SELECT count(*) FROM role_assignment WHERE principal = $p COLLATE NOCASE AND role = $r" +
+                      (RoleRegister.IsAreaScoped(role) && serviceAreaId != null ? " AND service_area_id = $a" : "");
+            return Convert.ToInt64(SqliteDatabase.Scalar(c, tx, sql, ("$p", principal), ("$r", role.ToString()), ("$a", serviceAreaId))) > 0;
+        }
+
+        public IEnumerable<RoleAssignment> Query(string principal, RecordingRole? role, string serviceAreaName)
+        {
+            var where = new List<string>();
+            var args = new List<(string, object)>();
+            if (!string.IsNullOrEmpty(principal))
+            {
+                where.Add(SqliteLike.HasWildcard(principal) ? "ra.principal LIKE $p ESCAPE '\\'" : "ra.principal = $p COLLATE NOCASE");
+                args.Add(("$p", SqliteLike.HasWildcard(principal) ? SqliteLike.From(principal) : principal));
+            }
+            if (role.HasValue) { where.Add("ra.role = $r"); args.Add(("$r", role.Value.ToString())); }
+            if (!string.IsNullOrEmpty(serviceAreaName)) { where.Add("sa.name = $a COLLATE NOCASE"); args.Add(("$a", serviceAreaName)); }
+            var sql = "SELECT ra.*, sa.name AS area_name FROM role_assignment ra LEFT JOIN service_area sa ON sa.id = ra.service_area_id" +
+                      (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY ra.principal COLLATE NOCASE, ra.role, sa.name";
+            return _session.Query(sql, Map, args.ToArray());
+        }
+
+        public IReadOnlyList<RoleAssignment> Matching(string principal, RecordingRole role, string serviceAreaId) =>
+            _session.Query("SELECT ra.*, sa.name AS area_name FROM role_assignment ra LEFT JOIN service_area sa ON sa.id = ra.service_area_id " +
+                           "WHERE ra.principal = $p COLLATE NOCASE AND ra.role = $r" + (serviceAreaId != null ? " AND ra.service_area_id = $a" : ""),
+                    Map, ("$p", principal), ("$r", role.ToString()), ("$a", serviceAreaId)).ToList();
+
+        public long CountAdministrators() =>
+            Convert.ToInt64(_session.Scalar("SELECT count(*) FROM role_assignment WHERE role = 'Administrator'"));
+
+        public void Add(RoleAssignment a, string serviceAreaId)
         {
             _session.RequireWrite("Adding a role");
-            RoleRegister.Insert(_session.Connection, _session.Transaction, assignment, serviceAreaId);
+            _session.Execute(
+                "INSERT INTO role_assignment(id, principal, role, service_area_id, assigned_at, assigned_by) VALUES ($id, $p, $r, $a, $t, $by)",
+                ("$id", a.Id), ("$p", a.Principal), ("$r", a.Role.ToString()), ("$a", serviceAreaId), ("$t", Timestamp.ToText(a.AssignedAt)), ("$by", a.AssignedBy));
         }
+
+        public void Remove(string assignmentId)
+        {
+            _session.RequireWrite("Removing a role");
+            _session.Execute("DELETE FROM role_assignment WHERE id = $id", ("$id", assignmentId));
+        }
+
+        private static RoleAssignment Map(SqliteDataReader r) => new RoleAssignment
+        {
+            Id = r.Text("id"),
+            Principal = r.Text("principal"),
+            Role = (RecordingRole)Enum.Parse(typeof(RecordingRole), r.Text("role")),
+            ServiceArea = r.Text("area_name") ?? "",
+            AssignedAt = r.Time("assigned_at"),
+            AssignedBy = r.Text("assigned_by"),
+        };
     }
 }
