@@ -4,7 +4,7 @@
     Test-RecordingStore of the same store; and the size of the HTML report.
 .DESCRIPTION
     Targets (issue 12): Get-ComplianceReport answers in under 5 s; the HTML stays under 2 MB whatever the
-    store's size. Test-RecordingStore (the store check the report includes) is the baseline.
+    store's size. Test-RecordingStore (the store check whose recorded outcome the report reads; run first, as the nightly runbook does) is the baseline.
     The store: two authorised areas, 1,000,000 recordings made by SQL from one real imported recording, each with
     a real copy of its encrypted file (so Test-RecordingStore checks real files), 1% of them past retention;
     1,000,000 access-log rows over the last 12 months across the five purposes (0.1% without one); 300 grants;
@@ -20,8 +20,12 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [ValidateRange(0.001, 1)] [double] $Scale = 1,
     [ValidateRange(1, 21)] [int] $Runs = 3,
+    # Test-RecordingStore takes minutes at full scale: how many times to time it.
+    [ValidateRange(1, 21)] [int] $StoreCheckRuns = 1,
     # Keeps the store for a closer look (its path is printed).
-    [switch] $Keep
+    [switch] $Keep,
+    # Measures a store kept by an earlier run (-Keep) instead of building one.
+    [string] $StorePath
 )
 $ErrorActionPreference = 'Stop'
 $ModulePath = (Resolve-Path $ModulePath).Path
@@ -34,8 +38,14 @@ function Measure-Ms([scriptblock] $Block) { $sw = [Diagnostics.Stopwatch]::Start
 function Get-Median([double[]] $Values) { $s = $Values | Sort-Object; if ($s.Count % 2) { $s[[int][math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 } }
 
 $recordings = [int](1000000 * $Scale); $accessRows = [int](1000000 * $Scale)
+if ($StorePath) {
+    $store = Connect-RecordingStore -Path $StorePath -Identity 'admin@uni.test' -PassThru
+    $recordings = Invoke-StoreSql $store "SELECT count(*) FROM recording" -Scalar; $accessRows = Invoke-StoreSql $store "SELECT count(*) FROM access_log" -Scalar
+    Write-Host "Compliance report: $recordings recordings, $accessRows access-log rows (kept store $StorePath)"
+} else {
 Write-Host "Compliance report: $recordings recordings, $accessRows access-log rows (building the store...)"
 $store = New-RecordingStore -Path (Join-Path $work 'store') -Identity 'admin@uni.test' -SharedOsAccount
+Write-Host "Store at $($store.Path)"
 Connect-RecordingStore -Path $store.Path -Identity 'admin@uni.test'
 New-AuthorisedArea $store -Name 'IT Service Desk' -RetentionDays 90 -Extension 4521 | Out-Null
 New-AuthorisedArea $store -Name 'Student Enquiries' -RetentionDays 90 -Extension 4100 | Out-Null
@@ -63,7 +73,17 @@ FROM recording, n WHERE recording.id = '$($seed.RecordingId)'
 $from = (Get-ChildItem (Join-Path $store.Path 'recordings') -Recurse -Filter "$($seed.RecordingId).crec").FullName
 $folder = Join-Path $store.Path 'recordings/bk'
 New-Item -ItemType Directory $folder -Force | Out-Null
-for ($i = 1; $i -le $recordings; $i++) { [IO.File]::Copy($from, (Join-Path $folder ('rec-bk{0:D18}.crec' -f $i))) }
+if ($IsWindows) {
+    for ($i = 1; $i -le $recordings; $i++) { [IO.File]::Copy($from, (Join-Path $folder ('rec-bk{0:D18}.crec' -f $i))) }
+} else {
+    # Hard links to a few real copies (ext4 allows 65,000 links per file): a million full copies take over half an hour here.
+    Add-Type -Namespace CrsBench -Name Native -MemberDefinition '[System.Runtime.InteropServices.DllImport("libc", SetLastError = true)] public static extern int link(string from, string to);'
+    $copy = $null
+    for ($i = 1; $i -le $recordings; $i++) {
+        if (($i - 1) % 50000 -eq 0) { $copy = Join-Path $work ('copy-{0}.crec' -f $i); [IO.File]::Copy($from, $copy) }
+        if ([CrsBench.Native]::link($copy, (Join-Path $folder ('rec-bk{0:D18}.crec' -f $i))) -ne 0) { throw "link failed: $([Runtime.InteropServices.Marshal]::GetLastWin32Error())" }
+    }
+}
 Invoke-StoreSql $store @"
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $accessRows)
 INSERT INTO access_log(occurred_at, principal, action, outcome, recording_id, service_area, purpose, reason, detail, audit_seq, audit_hash)
@@ -83,20 +103,24 @@ foreach ($g in 1..300) {
 Export-AuditCheckpoint -Path (Join-Path $work 'checkpoint.json') | Out-Null
 Invoke-StoreSql $store 'PRAGMA wal_checkpoint(TRUNCATE)'
 Write-Host ("Store built in {0:N0} s; database {1:N0} MB." -f $sw.Elapsed.TotalSeconds, ((Get-Item $store.DatabasePath).Length / 1MB))
+}
 
 Connect-RecordingStore -Path $store.Path -Identity 'auditor@uni.test'
+# The store check first, as the nightly runbook does: it records its outcome, which the report then reads.
+$test = @(foreach ($i in 1..$StoreCheckRuns) { Measure-Ms { Test-RecordingStore } })
 $findings = Get-ComplianceReport   # warm-up, and what it finds
 $report = @(foreach ($i in 1..$Runs) { Measure-Ms { Get-ComplianceReport } })
-$test = @(foreach ($i in 1..$Runs) { Measure-Ms { Test-RecordingStore } })
 $html = Join-Path $work 'compliance.html'
 $export = Measure-Ms { Export-ComplianceReport -Path $html -Force }
 $size = (Get-Item $html).Length
 $reportMs = Get-Median $report; $testMs = Get-Median $test
+Write-Host ("Get-ComplianceReport runs (ms): {0}; Test-RecordingStore runs (ms): {1}" -f ($report -join ', '), ($test -join ', '))
 $results = @(
     [pscustomobject]@{ Benchmark = "Get-ComplianceReport, $recordings recordings + $accessRows access rows"; Measured = '{0:N0} ms (median of {1})' -f $reportMs, $Runs
-        Baseline = 'Test-RecordingStore of the same store {0:N0} ms (median of {1}); the report includes it' -f $testMs, $Runs; Target = '< 5 s'; Met = $reportMs -lt 5000 }
+        Baseline = 'Test-RecordingStore of the same store {0:N0} ms (median of {1}); the report reads its recorded outcome' -f $testMs, $StoreCheckRuns; Target = '< 5 s'; Met = $reportMs -lt 5000 }
     [pscustomobject]@{ Benchmark = 'Export-ComplianceReport (HTML)'; Measured = '{0:N0} KB in {1:N0} ms' -f ($size / 1KB), $export
         Baseline = "$(@($findings).Count) findings: $((@($findings) | Group-Object Rule | ForEach-Object { "$($_.Name) $($_.Count)" }) -join ', ')"; Target = '< 2 MB'; Met = $size -lt 2MB }
 )
 $results | Format-Table -AutoSize -Wrap | Out-String -Width 220 | Write-Host
-if ($Keep) { Write-Host "Store kept at $($store.Path)" } else { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
+Write-Host ("Load average during the run: {0}" -f ((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ')[0..2] -join ' ')
+if ($Keep -or $StorePath) { Write-Host "Store kept at $($store.Path)" } else { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }

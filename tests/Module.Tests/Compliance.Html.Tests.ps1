@@ -12,9 +12,11 @@ BeforeAll {
     Add-RecordedExtension -Number 5200 -ServiceArea 'Accommodation <Office> & "Lettings"' -Mode OnDemand | Out-Null
     Add-ServiceAreaMember -ServiceArea $area -Principal 'UNI\adviser1' | Out-Null
     Add-ServiceAreaMember -ServiceArea $area -Principal 'UNI\finance1' -Relation FrequentCaller | Out-Null
-    $export = New-RecorderExport (Join-Path $TestDrive 'export') 12 -DaysAgo 120
+    $export = New-RecorderExport (Join-Path $TestDrive 'export') 12 -DaysAgo 30
     Import-Recording -ManifestPath $export | Out-Null
-    Grant-RecordingAccess -Principal 'UNI\sup' -ServiceArea $area -Right Play, Download -Reason 'Supervisor' | Out-Null
+    # three of them past retention (import refuses calls already past it, so they are aged in place)
+    Invoke-StoreSql $store "UPDATE recording SET expires_at = '2026-01-01T00:00:00.0000000Z' WHERE id IN (SELECT id FROM recording ORDER BY id LIMIT 3)"
+    Grant-RecordingAccess -Principal 'UNI\sup' -ServiceArea $area -Level Supervisor -Right Play, Download -Reason 'Supervisor' | Out-Null
     $rec = Get-Recording -First 1
     Save-Recording -Store $store.As('UNI\sup') -RecordingId $rec.RecordingId -Destination (Join-Path $TestDrive 'c.wav') -Purpose DisputeOrComplaint -Reason 'Complaint C-1' | Out-Null
     New-LegalHold -CaseReference 'HR-1' -Kind Disciplinary -Reason 'Case' | Out-Null

@@ -5,22 +5,25 @@ BeforeAll {
 
     # A store that meets every check: an authorised area with a labelled extension, an automated notice that states
     # the authorised purpose, a roster whose member was told at induction, a reviewed grant to that member, one
-    # recording within retention, and a fresh audit checkpoint. Built once; each test works on a copy.
+    # recording within retention, a fresh audit checkpoint and a recorded store check (Test-RecordingStore). Built once;
+    # each test works on a copy.
     $script:Template = Join-Path $TestDrive 'clean-template'
-    $clean = New-RecordingStore -Path $script:Template -Identity 'admin@uni.test'
+    # one operating-system account plays every person here, so separation of duties compares principals only
+    $clean = New-RecordingStore -Path $script:Template -Identity 'admin@uni.test' -SharedOsAccount
     Connect-RecordingStore -Path $clean.Path -Identity 'admin@uni.test'
     New-ServiceArea -Name 'Clean Desk' -RetentionDays 90 -CustomerNotice 'Calls are recorded to protect our staff from abuse.' -AutomatedNotice | Out-Null
     Add-RecordedExtension -Number 4521 -ServiceArea 'Clean Desk' -Mode OnDemand -Labelled | Out-Null
     Add-RecordingRole -Principal 'nsm@uni.test' -Role NetworkServicesManager | Out-Null
     Add-RecordingRole -Principal 'auditor@uni.test' -Role Auditor | Out-Null
-    $request = New-RecordingRequest -ServiceArea 'Clean Desk' -BusinessReason 'Staff protection' -Purpose StaffProtection -AccessLevel 'Supervisor=Play' -RetentionDays 90 -DpiaReference 'DPIA-T' -DpoAdvice 'OK' -WarningAction SilentlyContinue
+    $request = New-RecordingRequest -ServiceArea 'Clean Desk' -BusinessReason 'Staff protection' -Purpose StaffProtection -AccessLevel 'Supervisor=Play+Download' -RetentionDays 90 -DpiaReference 'DPIA-T' -DpoAdvice 'OK' -WarningAction SilentlyContinue
     Approve-RecordingRequest -Store $clean.As('nsm@uni.test') -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) | Out-Null
     Add-ServiceAreaMember -ServiceArea 'Clean Desk' -Principal 'UNI\m1' -DisplayName 'Member One' -Extension 4521 | Out-Null
     Register-StaffNotification -Principal 'UNI\m1' -ServiceArea 'Clean Desk' -Kind Induction -Date ([datetime]::UtcNow.AddMonths(-2)) -Evidence 'Induction checklist' | Out-Null
-    Grant-RecordingAccess -Principal 'UNI\m1' -ServiceArea 'Clean Desk' -Right Play, Download -Reason 'Area supervisor' | Out-Null
+    Grant-RecordingAccess -Principal 'UNI\m1' -ServiceArea 'Clean Desk' -Level Supervisor -Right Play, Download -Reason 'Area supervisor' | Out-Null
     New-TestWav (Join-Path $TestDrive 'call.wav') 0.1
     Import-Recording -Path (Join-Path $TestDrive 'call.wav') -CallId 'clean-1' -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-10)) -Direction Inbound | Out-Null
     Export-AuditCheckpoint -Path (Join-Path $TestDrive 'template-checkpoint.json') | Out-Null
+    Test-RecordingStore | Where-Object Severity -ne 'Ok' | Should -BeNullOrEmpty
     Disconnect-RecordingStore
     $script:Copies = 0
 
@@ -29,8 +32,11 @@ BeforeAll {
         $script:Copies++
         $path = Join-Path $TestDrive "copy-$script:Copies"
         Copy-Item $script:Template $path -Recurse
-        # a copied key file loses its owner-only mode; Test-RecordingStore would rightly warn
-        if (-not $IsWindows) { [IO.File]::SetUnixFileMode((Join-Path $path 'master.key'), [IO.UnixFileMode]'UserRead, UserWrite') }
+        # a copy loses the owner-only modes of the key, the database and the folders; Test-RecordingStore would rightly warn
+        if (-not $IsWindows) {
+            Get-ChildItem $path -Recurse -File | ForEach-Object { [IO.File]::SetUnixFileMode($_.FullName, [IO.UnixFileMode]'UserRead, UserWrite') }
+            @(Get-Item $path) + @(Get-ChildItem $path -Recurse -Directory) | ForEach-Object { [IO.File]::SetUnixFileMode($_.FullName, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute') }
+        }
         Connect-RecordingStore -Path $path -Identity 'admin@uni.test' -PassThru
     }
 
@@ -180,7 +186,10 @@ Describe 'The compliance report' {
     Context '2.5: retention and holds' {
         It 'RetentionOverdue: a recording past retention until the purge; a held one is not overdue' {
             New-TestWav (Join-Path $TestDrive 'old.wav') 0.1
-            $old = Import-Recording -Path (Join-Path $TestDrive 'old.wav') -CallId 'old-1' -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-100)) -Direction Inbound
+            $old = Import-Recording -Path (Join-Path $TestDrive 'old.wav') -CallId 'old-1' -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-10)) -Direction Inbound
+            Test-RecordingStore | Out-Null
+            # an old call past its retention (import refuses calls already past it, so it is aged in place)
+            Invoke-StoreSql $store "UPDATE recording SET expires_at = '2026-01-01T00:00:00.0000000Z' WHERE id = '$($old.RecordingId)'"
             $f = Get-ComplianceReport
             Get-Rules $f | Should -Be @('RetentionOverdue')
             $f.Remedy | Should -Be "Invoke-RetentionPurge -ServiceArea 'Clean Desk'"
@@ -190,7 +199,7 @@ Describe 'The compliance report' {
             Invoke-StoreSql $store "UPDATE legal_hold SET released_at = '2026-01-01T00:00:00.0000000Z'"  # released: the purge and the report both stop keeping it
             Get-Rules (Get-ComplianceReport) | Should -Be @('RetentionOverdue')
             Invoke-RetentionPurge | Out-Null
-            Get-ComplianceReport | Should -BeNullOrEmpty
+            Get-Rules (Get-ComplianceReport) | Should -Be @('StoreCheckOutdated') -Because 'the purge deleted a recording after the last store check'
         }
 
         It 'HoldWithoutRetention: a hold with no retain-until date' {
@@ -207,6 +216,8 @@ Describe 'The compliance report' {
             $f = Get-ComplianceReport
             Get-Rules $f | Should -Be @('PendingDeletion')
             Invoke-RetentionPurge | Out-Null
+            Get-Rules (Get-ComplianceReport) | Should -Be @('StoreCheckOutdated') -Because 'the purge deleted a recording after the last store check'
+            Test-RecordingStore | Out-Null
             Get-ComplianceReport | Should -BeNullOrEmpty
         }
 
@@ -238,7 +249,7 @@ Describe 'The compliance report' {
         }
 
         It 'GrantToNonMember: not for a grantee who was never on the roster (a supervisor, a coach)' {
-            Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'Clean Desk' -Right Play -Reason 'Coaching' | Out-Null
+            Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'Clean Desk' -Level Supervisor -Right Play -Reason 'Coaching' | Out-Null
             Get-ComplianceReport | Should -BeNullOrEmpty
         }
 
@@ -283,14 +294,17 @@ Describe 'The compliance report' {
             (Get-ComplianceReport -AsOf ([datetimeoffset]::UtcNow.AddDays(8))).Rule | Should -Contain 'CheckpointOverdue'
         }
 
-        It 'ActingPrincipalDiffers: events made by another operating-system account than the principal named' {
-            Add-ChainedAuditEvent $store 'admin@uni.test' 'SetServiceArea' 'ServiceArea' 'Clean Desk' '{"osAccount":"admin@uni.test"}'
-            Get-ComplianceReport | Should -BeNullOrEmpty -Because 'the same account is no finding'
-            Add-ChainedAuditEvent $store 'UNI\dpo' 'SetServiceArea' 'ServiceArea' 'Clean Desk' '{"osAccount":"svc-runbook@host"}'
-            $f = Get-ComplianceReport
-            Get-Rules $f | Should -Be @('ActingPrincipalDiffers')
-            $f.Finding | Should -Match 'svc-runbook@host'
-            Test-AuditChain -Quiet | Should -BeTrue
+        It 'ActingPrincipalDiffers: events made by another operating-system account than the principal named (not in a -SharedOsAccount store)' {
+            # this process's one account made every event, under admin@uni.test, nsm@uni.test, ...
+            $os = (Get-AuditEvent | Select-Object -First 1).OsAccount
+            Get-ComplianceReport | Should -BeNullOrEmpty -Because 'the clean store was created with -SharedOsAccount: one account plays every principal by design'
+            # the same log in a store where each person has their own account
+            Invoke-StoreSql $store "UPDATE store_meta SET value = '0' WHERE key = 'shared_os_account'"
+            $own = Connect-RecordingStore -Path $store.Path -Identity 'admin@uni.test' -PassThru
+            $own.SharedOsAccount | Should -BeFalse
+            $f = Get-ComplianceReport | Where-Object Rule -eq 'ActingPrincipalDiffers'
+            ($f | Where-Object Subject -eq 'admin@uni.test').Finding | Should -Match ([regex]::Escape($os))
+            Get-Rules (Get-ComplianceReport) | Where-Object { $_ -ne 'ActingPrincipalDiffers' } | Should -BeNullOrEmpty
         }
 
         It 'DeletionFailed: a failed deletion whose recording is still there, and not once it is gone' {
@@ -304,18 +318,79 @@ Describe 'The compliance report' {
             Get-ComplianceReport | Should -BeNullOrEmpty
         }
 
-        It 'AuditChainBroken: an audit event altered behind the module''s back' {
+        It 'AuditChainBroken: an audit event altered behind the module''s back, once a chain check has seen it' {
             Invoke-StoreSql $store "DROP TRIGGER audit_event_no_update; UPDATE audit_event SET principal = 'someone@else' WHERE seq = 2"
+            Get-ComplianceReport | Should -BeNullOrEmpty -Because 'the report reads recorded checks, and the last one found the chain whole'
+            (Test-AuditChain).IsValid | Should -BeFalse
             $f = Get-ComplianceReport
             Get-Rules $f | Should -Be @('AuditChainBroken')
-            $f.Finding | Should -Match 'Event 2'
+            $f.Finding | Should -Match 'Test-AuditChain checked it .*Event 2'
+            # a later store check sees the same, and a live one too
+            Test-RecordingStore | Out-Null
+            (Get-ComplianceReport).Finding | Should -Match 'store check on .* found the audit chain does not hold: Event 2'
+            Get-Rules (Get-ComplianceReport -IncludeStoreCheck) | Should -Be @('AuditChainBroken')
         }
 
-        It 'StoreCheck: a recording whose file has gone, from Test-RecordingStore' {
+        It 'StoreCheck: a recording whose file has gone, from the last recorded Test-RecordingStore' {
             Get-ChildItem (Join-Path $store.Path 'recordings') -Recurse -File | Remove-Item
-            $rules = Get-Rules (Get-ComplianceReport)
+            Get-ComplianceReport | Should -BeNullOrEmpty -Because 'the last recorded store check found every file'
+            Test-RecordingStore | Out-Null
+            $f = Get-ComplianceReport
+            $rules = Get-Rules $f
             $rules | Should -Contain 'StoreCheckRecordingFile'
             $rules | Where-Object { $_ -notlike 'StoreCheck*' } | Should -BeNullOrEmpty
+            ($f | Where-Object Rule -eq 'StoreCheckRecordingFile').Finding | Should -Match "^Store check on $([datetime]::UtcNow.ToString('yyyy-MM-dd')) \d\d:\d\d UTC by admin@uni.test found \(RecordingFile\): Recording rec-"
+        }
+
+        It 'StoreCheck with -IncludeStoreCheck: runs Test-RecordingStore now, and records it' {
+            Get-ChildItem (Join-Path $store.Path 'recordings') -Recurse -File | Remove-Item
+            $before = @(Get-AuditEvent -Action TestRecordingStore).Count
+            $f = Get-ComplianceReport -IncludeStoreCheck
+            Get-Rules $f | Should -Contain 'StoreCheckRecordingFile'
+            ($f | Where-Object Rule -eq 'StoreCheckRecordingFile').Finding | Should -Match '^Store check now found'
+            @(Get-AuditEvent -Action TestRecordingStore).Count | Should -Be ($before + 1)
+            Get-Rules (Get-ComplianceReport) | Should -Contain 'StoreCheckRecordingFile' -Because 'the live run was recorded'
+        }
+
+        It 'StoreCheckOverdue: no store check ever recorded, or the last one more than 7 days old (not at 6)' {
+            (Get-ComplianceReport -AsOf ([datetimeoffset]::UtcNow.AddDays(6))).Rule | Should -Not -Contain 'StoreCheckOverdue'
+            $late = Get-ComplianceReport -AsOf ([datetimeoffset]::UtcNow.AddDays(8)) | Where-Object Rule -eq 'StoreCheckOverdue'
+            $late.Finding | Should -Match "ran on $([datetime]::UtcNow.ToString('yyyy-MM-dd')), more than 7 days ago"
+
+            $fresh = New-RecordingStore -Path (Join-Path $TestDrive "never-checked-$script:Copies") -Identity 'admin@uni.test' -SharedOsAccount
+            Export-AuditCheckpoint -Store $fresh -Path (Join-Path $TestDrive "never-checked-$script:Copies.json") | Out-Null
+            $f = Get-ComplianceReport -Store $fresh
+            Get-Rules $f | Should -Be @('StoreCheckOverdue')
+            $f.Finding | Should -Match 'No store check'
+            Test-RecordingStore -Store $fresh | Out-Null
+            Get-ComplianceReport -Store $fresh | Should -BeNullOrEmpty
+        }
+
+        It 'StoreCheckOutdated: the recordings changed after the last store check, until it runs again' {
+            New-TestWav (Join-Path $TestDrive "later-$script:Copies.wav") 0.1
+            Import-Recording -Path (Join-Path $TestDrive "later-$script:Copies.wav") -CallId "later-$script:Copies" -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound | Out-Null
+            $f = Get-ComplianceReport
+            Get-Rules $f | Should -Be @('StoreCheckOutdated')
+            $f.Finding | Should -Match 'predates a change to the recordings \(ImportRecording'
+            Test-RecordingStore | Out-Null
+            Get-ComplianceReport | Should -BeNullOrEmpty
+        }
+
+        It 'Test-RecordingStore records its outcome (counts and problems, hashed in the chain) only for a principal with a role' {
+            Get-ChildItem (Join-Path $store.Path 'recordings') -Recurse -File | Remove-Item
+            $out = @(Test-RecordingStore)
+            $event = Get-AuditEvent -Action TestRecordingStore | Sort-Object Sequence | Select-Object -Last 1
+            $details = $event.Details | ConvertFrom-Json
+            $details.counts.'RecordingFile/Error' | Should -Be 1
+            $details.counts.'AuditChain/Ok' | Should -Be 1
+            $details.severities.Error | Should -Be @($out | Where-Object Severity -eq 'Error').Count
+            $details.severities.Ok | Should -Be @($out | Where-Object Severity -eq 'Ok').Count
+            $details.findings.check | Should -Contain 'RecordingFile'
+            $details.problems | Should -Be @($out | Where-Object Severity -ne 'Ok').Count
+            Test-AuditChain -Quiet | Should -BeTrue
+            $count = @(Get-AuditEvent -Action TestRecordingStore).Count
+            Test-RecordingStore -Store $store.As('nobody@uni.test') | Out-Null
+            @(Get-AuditEvent -Action TestRecordingStore).Count | Should -Be $count
         }
     }
 

@@ -9,6 +9,9 @@ namespace CallRecordingAdmin.Engine.Audit
         /// <summary>A checkpoint (Export-AuditCheckpoint) is expected at least this often, so that truncation or a rewritten tail is caught within a week.</summary>
         public const int CheckpointDays = 7;
 
+        /// <summary>The audit action that records a Test-AuditChain run and its outcome (valid, events, first broken event, problem).</summary>
+        public const string ChainCheckAction = "TestAuditChain";
+
         /// <summary>The audit action Export-AuditCheckpoint writes.</summary>
         public const string CheckpointAction = "ExportAuditCheckpoint";
 
@@ -25,7 +28,8 @@ namespace CallRecordingAdmin.Engine.Audit
             !lastCheckpoint.HasValue || lastCheckpoint.Value.AddDays(CheckpointDays) < now;
 
         /// <summary>True when an event was attributed to a principal other than the account the process ran as (someone acted under another identity).</summary>
-        public static bool ActedAsSomeoneElse(string principal, string osAccount) =>
-            !string.IsNullOrWhiteSpace(osAccount) && !string.Equals(principal?.Trim(), osAccount.Trim(), StringComparison.OrdinalIgnoreCase);
+        /// <remarks>In a store created with -SharedOsAccount (demonstration, training, tests) one account acts under every principal by design, so this is no finding there; Test-RecordingStore's SeparationOfDuties check reports the setting.</remarks>
+        public static bool ActedAsSomeoneElse(string principal, string osAccount, bool sharedOsAccount = false) =>
+            !sharedOsAccount && !string.IsNullOrWhiteSpace(osAccount) && !string.Equals(principal?.Trim(), osAccount.Trim(), StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -42,10 +42,17 @@ namespace CallRecordingAdmin.Engine.Compliance
         /// as it is now). With <paramref name="areas"/>, only those areas' findings (names, wildcards allowed) and no store-wide ones.
         /// <paramref name="progress"/> is told each step's name.
         /// </summary>
-        public IReadOnlyList<ComplianceFinding> Run(IReadOnlyList<string> areas = null, DateTimeOffset? asOf = null, Action<string> progress = null)
+        /// <remarks>
+        /// The store's own check (Test-RecordingStore: the database's integrity, every recording's file, the key) and the
+        /// audit chain's verification read every page and every file, minutes over a million recordings; the report reads the
+        /// outcome of the most recent recorded run instead (<see cref="StoreCheckRules"/>) and reports when there is none
+        /// in the last 7 days or the recordings changed after it. <paramref name="includeStoreCheck"/> runs the store check
+        /// now (and records it).
+        /// </remarks>
+        public IReadOnlyList<ComplianceFinding> Run(IReadOnlyList<string> areas = null, DateTimeOffset? asOf = null, Action<string> progress = null, bool includeStoreCheck = false)
         {
             RequireReader("run the compliance report");
-            return Collect(areas, asOf, progress);
+            return Collect(areas, asOf, progress, includeStoreCheck);
         }
 
         private Func<string, bool> AreaFilter(IReadOnlyList<string> areas, IEnumerable<string> known)
@@ -64,8 +71,11 @@ namespace CallRecordingAdmin.Engine.Compliance
             return name => regexes.Any(r => r.IsMatch(name ?? ""));
         }
 
-        private IReadOnlyList<ComplianceFinding> Collect(IReadOnlyList<string> areaNames, DateTimeOffset? asOf, Action<string> progress)
+        private IReadOnlyList<ComplianceFinding> Collect(IReadOnlyList<string> areaNames, DateTimeOffset? asOf, Action<string> progress, bool includeStoreCheck)
         {
+            StoreCheckRules.RecordedRun storeCheck = null;
+            (long Sequence, string Action, string OccurredAt)? changedAfterCheck = null;
+            (long Sequence, DateTimeOffset RanAt, bool Valid, string Problem)? chainCheck = null;
             var now = asOf ?? _store.Clock.UtcNow;
             var findings = new List<ComplianceFinding>();
             void Add(string clause, ComplianceSeverity severity, string rule, string area, string subject, string finding, string remedy, long count = 1) =>
@@ -275,6 +285,12 @@ namespace CallRecordingAdmin.Engine.Compliance
 
                     // Integrity: checkpoints, who acted, failed deletions.
                     progress?.Invoke("The audit log's own integrity");
+                    if (!includeStoreCheck)
+                    {
+                        storeCheck = repo.LastStoreCheck();
+                        if (storeCheck != null) changedAfterCheck = repo.NewestStoreChangeAfter(storeCheck.Sequence);
+                    }
+                    chainCheck = repo.LastChainCheck();
                     var checkpoint = repo.LastCheckpoint();
                     if (AuditRules.CheckpointOverdue(checkpoint, now))
                     {
@@ -285,7 +301,7 @@ namespace CallRecordingAdmin.Engine.Compliance
                     }
                     foreach (var p in repo.PrincipalOsAccounts())
                     {
-                        if (AuditRules.ActedAsSomeoneElse(p.Principal, p.OsAccount))
+                        if (AuditRules.ActedAsSomeoneElse(p.Principal, p.OsAccount, _store.SharedOsAccount))
                         {
                             Add("Integrity", ComplianceSeverity.Medium, "ActingPrincipalDiffers", "", p.Principal,
                                 N(p.Count) + " audit event(s) (last " + p.LastSeq + ") are attributed to " + p.Principal + " but were made by the operating-system account " + p.OsAccount + ".",
@@ -321,27 +337,70 @@ namespace CallRecordingAdmin.Engine.Compliance
 
             if (storeWide)
             {
-                // Integrity: the store's own check (Test-RecordingStore), the audit chain included.
-                progress?.Invoke("Test-RecordingStore");
-                foreach (var group in _store.Test(false).Where(f => f.Severity != FindingSeverity.Ok && f.Check != "PendingDeletion").GroupBy(f => f.Check))
+                // Integrity: the store's own check (Test-RecordingStore, the audit chain included): run now when asked, else its last recorded run.
+                if (includeStoreCheck)
                 {
-                    var list = group.ToList();
-                    var worst = list.Any(f => f.Severity == FindingSeverity.Error) ? ComplianceSeverity.High : ComplianceSeverity.Low;
-                    if (group.Key == "AuditChain")
+                    progress?.Invoke("Test-RecordingStore");
+                    var live = _store.Test(false).ToList();
+                    var recorded = StoreCheckRules.Read(0, _store.Clock.UtcNow, _store.Identity, AuditChain.DetailsJson(StoreCheckRules.Details(live, false)));
+                    storeCheck = recorded;
+                    AddStoreCheck(recorded, true, Add);
+                    chainCheck = null; // the live run's AuditChain check is the newest word on the chain
+                }
+                else if (StoreCheckRules.Overdue(storeCheck?.RanAt, now))
+                {
+                    Add("Integrity", ComplianceSeverity.Medium, "StoreCheckOverdue", "", "store check",
+                        storeCheck == null ? "No store check (Test-RecordingStore) has been recorded: the database's integrity, the recordings' files and the audit chain have not been verified."
+                                           : "The last store check (Test-RecordingStore) ran on " + Day(storeCheck.RanAt) + ", more than " + StoreCheckRules.OverdueDays + " days ago; its findings may no longer hold.",
+                        "Test-RecordingStore | Where-Object Severity -ne Ok   # the nightly runbook runs it before the report");
+                }
+                if (!includeStoreCheck && storeCheck != null)
+                {
+                    if (changedAfterCheck.HasValue && StoreCheckRules.Outdated(storeCheck.Sequence, changedAfterCheck.Value.Sequence))
                     {
-                        Add("Integrity", ComplianceSeverity.High, "AuditChainBroken", "", "audit log", "The audit chain does not hold: " + list[0].Message,
-                            "Test-AuditChain -Checkpoint <your latest checkpoint> ; restore the policy database from a backup that verifies, and investigate who changed it.");
-                        continue;
+                        Add("Integrity", ComplianceSeverity.Low, "StoreCheckOutdated", "", "store check",
+                            "The last store check (Test-RecordingStore, " + Stamp(storeCheck.RanAt) + ") predates a change to the recordings (" + changedAfterCheck.Value.Action + ", audit event " +
+                            changedAfterCheck.Value.Sequence + ", " + changedAfterCheck.Value.OccurredAt.Substring(0, 16).Replace('T', ' ') + " UTC); its findings do not cover it.",
+                            "Test-RecordingStore | Where-Object Severity -ne Ok   # or: Get-ComplianceReport -IncludeStoreCheck");
                     }
-                    Add("Integrity", worst, "StoreCheck" + group.Key, "", list.Count == 1 ? list[0].Target : list.Count + " items",
-                        "Test-RecordingStore " + group.Key + ": " + list[0].Message + (list.Count > 1 ? " (and " + (list.Count - 1) + " more like it)" : ""),
-                        "Test-RecordingStore | Where-Object Check -eq " + Q(group.Key), list.Count);
+                    AddStoreCheck(storeCheck, false, Add, chainCheck.HasValue && chainCheck.Value.Sequence > storeCheck.Sequence);
+                }
+                if (!includeStoreCheck && chainCheck.HasValue && (storeCheck == null || chainCheck.Value.Sequence > storeCheck.Sequence) && !chainCheck.Value.Valid)
+                {
+                    Add("Integrity", ComplianceSeverity.High, "AuditChainBroken", "", "audit log",
+                        "The audit chain did not hold when Test-AuditChain checked it (" + Stamp(chainCheck.Value.RanAt) + "): " + chainCheck.Value.Problem,
+                        "Test-AuditChain -Checkpoint <your latest checkpoint> ; restore the policy database from a backup that verifies, and investigate who changed it.");
                 }
             }
 
             var clauseOrder = ComplianceClauses.All.Select((c, i) => (c.Clause, i)).ToDictionary(x => x.Clause, x => x.i);
             return findings.OrderBy(f => clauseOrder.TryGetValue(f.Clause, out var i) ? i : 99).ThenBy(f => f.Severity)
                 .ThenBy(f => f.ServiceArea, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Subject, StringComparer.OrdinalIgnoreCase).ToList();
+        }
+
+        private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
+        /// <summary>A store check's problems as findings: one per check that was not Ok (PendingDeletion has its own rule), with its full count and the first finding kept.</summary>
+        private static void AddStoreCheck(StoreCheckRules.RecordedRun run, bool live, Action<string, ComplianceSeverity, string, string, string, string, string, long> add, bool chainCheckedLater = false)
+        {
+            var when = live ? "now" : "on " + Stamp(run.RanAt) + " by " + run.Principal;
+            foreach (var p in run.Problems.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                if (p.Key == "PendingDeletion") continue;
+                var first = run.Findings.FirstOrDefault(f => f.Check == p.Key && f.Severity != FindingSeverity.Ok);
+                var message = first?.Message ?? "(the finding was not kept: the record keeps the first " + StoreCheckRules.FindingCap + ")";
+                if (p.Key == "AuditChain")
+                {
+                    if (chainCheckedLater) continue; // a later Test-AuditChain is the newer word on the chain
+                    add("Integrity", ComplianceSeverity.High, "AuditChainBroken", "", "audit log", "The store check " + when + " found the audit chain does not hold: " + message,
+                        "Test-AuditChain -Checkpoint <your latest checkpoint> ; restore the policy database from a backup that verifies, and investigate who changed it.", 1);
+                    continue;
+                }
+                var worst = p.Value.Worst == FindingSeverity.Error ? ComplianceSeverity.High : ComplianceSeverity.Low;
+                add("Integrity", worst, "StoreCheck" + p.Key, "", p.Value.Count == 1 ? first?.Target ?? p.Key : N(p.Value.Count) + " items",
+                    "Store check " + when + " found (" + p.Key + "): " + message + (p.Value.Count > 1 ? " (and " + N(p.Value.Count - 1) + " more like it)" : ""),
+                    "Test-RecordingStore | Where-Object Check -eq " + Q(p.Key), p.Value.Count);
+            }
         }
 
         /// <summary>The chart aggregates at <paramref name="asOf"/>, limited to <paramref name="areas"/> where given.</summary>
@@ -361,7 +420,7 @@ namespace CallRecordingAdmin.Engine.Compliance
         }
 
         /// <summary>Writes the report: a self-contained HTML page (no external assets), or the findings as CSV through the injection-safe writer.</summary>
-        public ComplianceExport Export(string path, ComplianceExportFormat format, IReadOnlyList<string> areas = null, DateTimeOffset? asOf = null, bool overwrite = true, Action<string> progress = null)
+        public ComplianceExport Export(string path, ComplianceExportFormat format, IReadOnlyList<string> areas = null, DateTimeOffset? asOf = null, bool overwrite = true, Action<string> progress = null, bool includeStoreCheck = false)
         {
             var full = Path.GetFullPath(path);
             RequireReader("export the compliance report");
@@ -371,7 +430,7 @@ namespace CallRecordingAdmin.Engine.Compliance
                 throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
             }
             var now = asOf ?? _store.Clock.UtcNow;
-            var findings = Collect(areas, now, progress);
+            var findings = Collect(areas, now, progress, includeStoreCheck);
             var temp = full + ".partial";
             try
             {

@@ -146,6 +146,31 @@ namespace CallRecordingAdmin.Engine.Compliance
         public DateTimeOffset? LastCheckpoint() =>
             Policy.Timestamp.ParseOrNull(PolicyDb.Scalar(_c, null, "SELECT max(occurred_at) FROM audit_event WHERE action = $a", ("$a", AuditRules.CheckpointAction)));
 
+        /// <summary>The most recent recorded store check (Test-RecordingStore), or null when none was ever recorded (the action index finds it).</summary>
+        public Store.StoreCheckRules.RecordedRun LastStoreCheck() =>
+            Rows("SELECT seq, occurred_at, principal, details FROM audit_event WHERE action = $a ORDER BY seq DESC LIMIT 1",
+                r => Store.StoreCheckRules.Read(r.GetInt64(0), Policy.Timestamp.Parse(r.GetString(1)), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)),
+                ("$a", Store.StoreCheckRules.Action)).FirstOrDefault();
+
+        /// <summary>The most recent recorded Test-AuditChain: its sequence, time, whether the chain held and the problem found.</summary>
+        public (long Sequence, DateTimeOffset RanAt, bool Valid, string Problem)? LastChainCheck() =>
+            Rows("SELECT seq, occurred_at, json_extract(details, '$.valid'), json_extract(details, '$.problem') FROM audit_event WHERE action = $a AND json_valid(details) ORDER BY seq DESC LIMIT 1",
+                r => ((long, DateTimeOffset, bool, string)?)(r.GetInt64(0), Policy.Timestamp.Parse(r.GetString(1)), !r.IsDBNull(2) && r.GetInt64(2) == 1, r.IsDBNull(3) ? null : r.GetString(3)),
+                ("$a", AuditRules.ChainCheckAction)).FirstOrDefault();
+
+        /// <summary>The newest event after <paramref name="afterSequence"/> that changed what the store check checks: its sequence, action and time.</summary>
+        public (long Sequence, string Action, string OccurredAt)? NewestStoreChangeAfter(long afterSequence)
+        {
+            (long, string, string)? newest = null;
+            foreach (var action in Store.StoreCheckRules.ChangingActions)
+            {
+                var row = Rows("SELECT seq, action, occurred_at FROM audit_event WHERE action = $a AND seq > $s ORDER BY seq DESC LIMIT 1",
+                    r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), ("$a", action), ("$s", afterSequence)).ToList();
+                if (row.Count == 1 && (newest == null || row[0].Item1 > newest.Value.Item1)) newest = row[0];
+            }
+            return newest;
+        }
+
         /// <summary>
         /// Each (principal, operating-system account) pair the audit log records, with its count and last event.
         /// Reads an <c>os_account</c> column of audit_event where the schema has one, else the <c>osAccount</c> key of

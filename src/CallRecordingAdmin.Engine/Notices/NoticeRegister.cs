@@ -26,19 +26,9 @@ namespace CallRecordingAdmin.Engine.Notices
 
         internal NoticeRegister(RecordingStore store) { _store = store; }
 
-        private static string Limited(string value, int max, string errorId, string what)
-        {
-            var v = Text.Optional(value);
-            if (v != null && (v.Length > max || v.IndexOfAny(new[] { '\r', '\n', '\0' }) >= 0))
-            {
-                throw new PolicyException(errorId, FailureKind.InvalidArgument, what + " must be one line of at most " + max + " characters.", value, "2.3");
-            }
-            return v;
-        }
-
         internal static string NormaliseExtension(string extension)
         {
-            var v = Text.Optional(extension);
+            var v = Text.Optional(extension, "-Extension", Text.NameMax);
             if (v == null) return null;
             var digits = new string(v.Where(ch => !char.IsWhiteSpace(ch) && ch != '-' && ch != '(' && ch != ')' && ch != '.').ToArray());
             if (digits.Length == 0 || digits.Length > 32 || !digits.All(ch => char.IsDigit(ch) || ch == '+') || digits.IndexOf('+', 1) >= 0)
@@ -72,8 +62,8 @@ namespace CallRecordingAdmin.Engine.Notices
         public ServiceAreaMember AddMember(ServiceAreaMemberDraft d)
         {
             var principal = Principal.Normalise(d.Principal);
-            var name = Limited(d.DisplayName, 256, "DisplayNameInvalid", "-DisplayName");
-            var email = Limited(d.Email, 256, "EmailInvalid", "-Email");
+            var name = Text.Optional(d.DisplayName, "-DisplayName", Text.NameMax);
+            var email = Text.Optional(d.Email, "-Email", Text.NameMax);
             if (email != null && (email.IndexOf('@') <= 0 || email.IndexOf('@') == email.Length - 1 || email.IndexOf(' ') >= 0))
             {
                 throw new PolicyException("EmailInvalid", FailureKind.InvalidArgument, "'" + d.Email + "' is not an e-mail address.", d.Email, "2.3");
@@ -105,7 +95,7 @@ namespace CallRecordingAdmin.Engine.Notices
         public ServiceAreaMember RemoveMember(string serviceArea, string principal, string reason)
         {
             principal = Principal.Normalise(principal);
-            var why = Limited(reason, 1000, "ReasonInvalid", "-Reason") ?? "Removed from the roster";
+            var why = Text.Optional(reason, "-Reason") ?? "Removed from the roster";
             return _store.Change("change service area rosters", ctx =>
             {
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);
@@ -150,7 +140,7 @@ namespace CallRecordingAdmin.Engine.Notices
         public StaffNotification Register(string principal, string serviceArea, NoticeKind kind, DateTime? date, string evidence)
         {
             principal = Principal.Normalise(principal);
-            var proof = Limited(evidence, 1000, "EvidenceInvalid", "-Evidence");
+            var proof = Text.Optional(evidence, "-Evidence");
             return _store.Change("record staff notifications", ctx =>
             {
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);
@@ -233,11 +223,7 @@ namespace CallRecordingAdmin.Engine.Notices
         /// <summary>Records a reasonable effort to make callers aware of recording (clause 2.4), e.g. a web page or a letter.</summary>
         public NotificationMeasure AddMeasure(string serviceArea, string description, DateTime? date)
         {
-            var text = Text.Required(description, "DescriptionRequired", "a notification measure needs a description of what was done (-Description).", "2.4");
-            if (text.Length > 2000)
-            {
-                throw new PolicyException("DescriptionInvalid", FailureKind.InvalidArgument, "-Description must be at most 2000 characters.", description, "2.4");
-            }
+            var text = Text.Required(description, "DescriptionRequired", "a notification measure needs a description of what was done (-Description).", "2.4", Text.ReasonMax, "-Description");
             return _store.Change("record notification measures", ctx =>
             {
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);

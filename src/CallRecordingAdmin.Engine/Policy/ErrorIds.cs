@@ -208,7 +208,6 @@ namespace CallRecordingAdmin.Engine.Policy
             E("DateInFuture", Arg, null, "A notification or measure cannot be dated in the future."),
             E("DateInvalid", Arg, null, "The date is not a valid calendar date in range."),
             E("DescriptionRequired", Arg, "2.4", "A notification measure needs a description of what was done."),
-            E("DescriptionInvalid", Arg, "2.4", "The description is too long or holds control characters."),
             E("EmailInvalid", Arg, "2.3", "The e-mail address is not one."),
             E("MemberExists", Exists, "2.3", "The principal is already on the area's roster."),
             E("MemberNotFound", NotFound, "2.3", "The principal is not on the area's roster."),

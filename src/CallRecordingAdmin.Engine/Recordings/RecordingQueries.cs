@@ -79,7 +79,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             if (q.Expired) { where.Add("r.expires_at <= $now"); args.Add(("$now", Timestamp.ToText(now))); }
             if (q.OnHold.HasValue)
             {
-                where.Add((q.OnHold.Value ? "" : "NOT ") + "EXISTS (SELECT 1 FROM legal_hold_recording hr JOIN legal_hold h ON h.id = hr.hold_id WHERE hr.recording_id = r.id AND h.released_at IS NULL)");
+                where.Add((q.OnHold.Value ? "" : "NOT ") + RetentionRules.HeldSql);
             }
             if (q.State.HasValue) { where.Add("r.state = $state"); args.Add(("$state", q.State.Value.ToString())); }
             else if (!q.IncludeGone && string.IsNullOrEmpty(q.RecordingId)) where.Add("r.state IN ('Active', 'PendingDelete')");

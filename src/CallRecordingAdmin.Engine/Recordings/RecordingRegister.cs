@@ -28,7 +28,7 @@ namespace CallRecordingAdmin.Engine.Recordings
     public sealed partial class RecordingRegister
     {
         internal const string Select = @"SELECT r.*, sa.name AS area_name,
-            EXISTS (SELECT 1 FROM legal_hold_recording hr JOIN legal_hold h ON h.id = hr.hold_id WHERE hr.recording_id = r.id AND h.released_at IS NULL) AS on_hold
+            " + RetentionRules.HeldSql + @" AS on_hold
             FROM recording r JOIN service_area sa ON sa.id = r.service_area_id";
         private const string PartialSuffix = ".partial";
         private const string FileSuffix = ".crec";

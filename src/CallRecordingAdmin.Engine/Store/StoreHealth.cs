@@ -39,7 +39,30 @@ namespace CallRecordingAdmin.Engine.Store
         private byte[] ReadMasterKey() => _store.ReadMasterKey();
 
         /// <summary>Checks the store and reports; it never repairs or deletes anything. <paramref name="deep"/> also decrypts every recording to verify its tags and hash.</summary>
+        /// <remarks>
+        /// A run that finishes (every finding enumerated) by a principal with a role is recorded: a
+        /// <see cref="StoreCheckRules.Action"/> audit event with the counts of findings by check and severity and the
+        /// problems themselves (up to <see cref="StoreCheckRules.FindingCap"/>), which the compliance report reads.
+        /// </remarks>
         internal IEnumerable<StoreFinding> Test(bool deep = false, Action<long, long> progress = null)
+        {
+            var all = new List<StoreFinding>();
+            foreach (var finding in Checks(deep, progress))
+            {
+                all.Add(finding);
+                yield return finding;
+            }
+            RecordCheck(all, deep);
+        }
+
+        /// <summary>Records a finished store check in the audit log, when the acting principal holds a role (an unknown principal leaves no record).</summary>
+        internal void RecordCheck(IReadOnlyList<StoreFinding> findings, bool deep)
+        {
+            if (_store.Roles.OfIdentity().Count == 0) return;
+            Change("record the store check (Test-RecordingStore)", ctx => ctx.Audit(StoreCheckRules.Action, "RecordingStore", StoreId, StoreCheckRules.Details(findings, deep)));
+        }
+
+        private IEnumerable<StoreFinding> Checks(bool deep, Action<long, long> progress)
         {
             if (deep)
             {

@@ -7,11 +7,12 @@ namespace CallRecordingAdmin.Commands
 {
     /// <summary>
     /// <para type="synopsis">Finds where the store falls short of the Call Recording Policy: one finding per problem, nothing when compliant.</para>
-    /// <para type="description">Checks every clause with the same rules the module enforces: areas recording or holding extensions without an approved request, authorisations ending within 30 days, approved sensitive requests missing a consultation (2.1, 2.2); staff overdue for a notice, frequent callers never informed, unlabelled extensions, constant extensions without a non-recorded alternative (2.3); no customer notice, a notice that does not state an authorised purpose, a manual notice without recorded measures (2.4); recordings past retention, holds with no retention date, pending deletions (2.5); grants past review, grants to people not on the area's roster, access without a purpose (3.1); investigations pending over 30 days (3.2); subject access requests overdue or due within 7 days (4.0); and the store's own integrity: the audit chain, Test-RecordingStore, a checkpoint in the last 7 days, events whose acting principal differs from the operating-system account, failed deletions, holds past their retain-until date. Each finding has Clause, Severity (High, Medium, Low), ServiceArea, Subject, Finding, Remedy (usually the cmdlet line that fixes it) and Rule, a stable name. -ServiceArea limits the report to those areas and leaves out store-wide findings; -AsOf evaluates the rules at another moment against the store as it is now (a forecast). Administrators, Auditors and the DPO may run it.</para>
+    /// <para type="description">Checks every clause with the same rules the module enforces: areas recording or holding extensions without an approved request, authorisations ending within 30 days, approved sensitive requests missing a consultation (2.1, 2.2); staff overdue for a notice, frequent callers never informed, unlabelled extensions, constant extensions without a non-recorded alternative (2.3); no customer notice, a notice that does not state an authorised purpose, a manual notice without recorded measures (2.4); recordings past retention, holds with no retention date, pending deletions (2.5); grants past review, grants to people not on the area's roster, access without a purpose (3.1); investigations pending over 30 days (3.2); subject access requests overdue or due within 7 days (4.0); and the store's own integrity: the findings of the most recent recorded store check (Test-RecordingStore, which records each run; the audit chain included, or a later Test-AuditChain), a store check in the last 7 days and after the newest change to the recordings, a checkpoint in the last 7 days, events whose acting principal differs from the operating-system account, failed deletions, holds past their retain-until date. Each finding has Clause, Severity (High, Medium, Low), ServiceArea, Subject, Finding, Remedy (usually the cmdlet line that fixes it) and Rule, a stable name. -ServiceArea limits the report to those areas and leaves out store-wide findings; -AsOf evaluates the rules at another moment against the store as it is now (a forecast). The store check reads every page of the database and every recording's file (minutes over a million recordings), so the report reads its last recorded run instead: run Test-RecordingStore before the report (the nightly runbook does), or add -IncludeStoreCheck to run it now. Administrators, Auditors and the DPO may run it.</para>
     /// </summary>
     /// <example><code>Get-ComplianceReport | Format-Table Clause, Severity, ServiceArea, Subject, Finding -Wrap</code><para>Every finding; none means compliant.</para></example>
     /// <example><code>Get-ComplianceReport -ServiceArea 'Student Enquiries' -AsOf (Get-Date).AddDays(30)</code><para>What will be due in one area a month from now.</para></example>
     /// <example><code>if (Get-ComplianceReport | Where-Object Severity -eq High) { Send-MailMessage ... }</code><para>A runbook that alerts on high-severity findings.</para></example>
+    /// <example><code>Get-ComplianceReport -IncludeStoreCheck | Where-Object Rule -like 'StoreCheck*'</code><para>Runs Test-RecordingStore now (and records it) instead of reading its last recorded run.</para></example>
     [Cmdlet(VerbsCommon.Get, "ComplianceReport")]
     [OutputType(typeof(ComplianceFinding))]
     public sealed class GetComplianceReportCommand : StoreCmdlet
@@ -26,6 +27,10 @@ namespace CallRecordingAdmin.Commands
         [Parameter]
         public DateTimeOffset? AsOf { get; set; }
 
+        /// <summary><para type="description">Runs the store check (Test-RecordingStore, the audit chain included) now and reports its findings, instead of those of its last recorded run. Over a million recordings this takes minutes.</para></summary>
+        [Parameter]
+        public SwitchParameter IncludeStoreCheck { get; set; }
+
         protected override void EndProcessing() => Try(ServiceArea, () =>
         {
             var progress = new ProgressRecord(12, "Compliance report", "Starting");
@@ -34,7 +39,7 @@ namespace CallRecordingAdmin.Commands
                 progress.StatusDescription = step;
                 WriteProgress(progress);
                 WriteVerbose("Checking: " + step);
-            });
+            }, IncludeStoreCheck);
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
             WriteVerbose(findings.Count + " finding(s).");
@@ -76,6 +81,10 @@ namespace CallRecordingAdmin.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary><para type="description">Runs the store check (Test-RecordingStore) now instead of reporting its last recorded run; see Get-ComplianceReport.</para></summary>
+        [Parameter]
+        public SwitchParameter IncludeStoreCheck { get; set; }
+
         protected override void EndProcessing()
         {
             var path = ResolvePath(Path);
@@ -88,7 +97,7 @@ namespace CallRecordingAdmin.Commands
                     progress.StatusDescription = step;
                     WriteProgress(progress);
                     WriteVerbose("Checking: " + step);
-                });
+                }, IncludeStoreCheck);
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
                 WriteVerbose(written.Findings + " finding(s) written to " + written.Path + " (" + written.SizeBytes + " bytes).");
