@@ -83,18 +83,23 @@ function Invoke-Build {
     $engineBin = Join-Path $src "CallRecordingAdmin.Engine/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $cmdletBin 'CallRecordingAdmin.dll'), (Join-Path $cmdletBin 'CallRecordingAdmin.pdb') $ModuleOut
     Copy-Item (Join-Path $engineBin '*.dll'), (Join-Path $engineBin 'CallRecordingAdmin.Engine.pdb') $deps
+    # The Microsoft Graph adapter and its libraries (Graph SDK, Kiota, Azure.Identity, MSAL) load in the same private context.
+    $graphBin = Join-Path $src "CallRecordingAdmin.Graph/bin/$Configuration/netstandard2.0"
+    Copy-Item (Join-Path $graphBin '*.dll'), (Join-Path $graphBin 'CallRecordingAdmin.Graph.pdb') $deps -Force
 
-    # Every assembly the engine needs must be in Dependencies: a missing one fails the build, not the user.
-    $assets = Get-Content (Join-Path $src 'CallRecordingAdmin.Engine/obj/project.assets.json') -Raw | ConvertFrom-Json
-    $target = ($assets.targets.PSObject.Properties | Select-Object -First 1).Value
-    $nuget = $assets.project.restore.packagesPath
-    foreach ($package in $target.PSObject.Properties) {
-        $runtime = $package.Value.PSObject.Properties['runtime']
-        if (-not $runtime) { continue }
-        foreach ($file in $runtime.Value.PSObject.Properties.Name) {
-            if ($file -notlike '*.dll') { continue }
-            $name = Split-Path $file -Leaf
-            if (-not (Test-Path (Join-Path $deps $name))) { throw "Dependency $name of package $($package.Name) is missing from the module's Dependencies folder." }
+    # Every assembly the engine and the adapter need must be in Dependencies: a missing one fails the build, not the user.
+    foreach ($project in 'CallRecordingAdmin.Graph', 'CallRecordingAdmin.Engine') {
+        $assets = Get-Content (Join-Path $src "$project/obj/project.assets.json") -Raw | ConvertFrom-Json
+        $target = ($assets.targets.PSObject.Properties | Select-Object -First 1).Value
+        $nuget = $assets.project.restore.packagesPath
+        foreach ($package in $target.PSObject.Properties) {
+            $runtime = $package.Value.PSObject.Properties['runtime']
+            if (-not $runtime) { continue }
+            foreach ($file in $runtime.Value.PSObject.Properties.Name) {
+                if ($file -notlike '*.dll') { continue }
+                $name = Split-Path $file -Leaf
+                if (-not (Test-Path (Join-Path $deps $name))) { throw "Dependency $name of package $($package.Name) ($project) is missing from the module's Dependencies folder." }
+            }
         }
     }
     # The native SQLite library for each supported OS and processor.

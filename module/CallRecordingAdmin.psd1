@@ -22,7 +22,8 @@
         'New-LegalHold', 'Add-LegalHoldRecording', 'Get-LegalHold', 'Remove-LegalHold', 'Export-LegalHold', 'Test-LegalHoldExport',
         'New-InvestigationRequest', 'Approve-InvestigationRequest', 'Deny-InvestigationRequest', 'Get-InvestigationRequest',
         'New-SubjectAccessRequest', 'Get-SubjectAccessRequest', 'Export-SubjectAccessRequest',
-        'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint'
+        'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint',
+        'Connect-RecordingGraph', 'Disconnect-RecordingGraph', 'Sync-RecordingAccess', 'Import-GraphCallRecord', 'Test-RecordingAccess'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

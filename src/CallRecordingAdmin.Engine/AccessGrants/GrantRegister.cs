@@ -56,7 +56,14 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         }
 
         /// <summary>Nominates <paramref name="principal"/> for rights over an area's recordings. Administrators only.</summary>
-        public AccessGrant Grant(string principal, string serviceArea, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy)
+        public AccessGrant Grant(string principal, string serviceArea, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy) =>
+            Grant(principal, serviceArea, rights, reason, reviewBy, null, null);
+
+        /// <summary>
+        /// A nomination that came from a directory group (Sync-RecordingAccess): the grant remembers the group and the
+        /// person's directory object id, so a later sync revokes it when they leave and never touches grants made by hand.
+        /// </summary>
+        internal AccessGrant Grant(string principal, string serviceArea, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy, string sourceGroup, string directoryObjectId)
         {
             principal = Principal.Normalise(principal);
             RequireRights(rights);
@@ -74,14 +81,17 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                         "'" + principal + "' already holds grant " + existing + " in '" + area.Name + "'; revoke it first to change its rights.", principal);
                 }
                 var id = Ids.New("grant");
-                ctx.Execute(@"INSERT INTO access_grant(id, principal, service_area_id, rights, reason, review_by, granted_at, granted_by)
-                              VALUES ($id, $p, $a, $r, $why, $rb, $t, $by)",
+                ctx.Execute(@"INSERT INTO access_grant(id, principal, service_area_id, rights, reason, review_by, granted_at, granted_by, source_group, directory_object_id)
+                              VALUES ($id, $p, $a, $r, $why, $rb, $t, $by, $sg, $oid)",
                     ("$id", id), ("$p", principal), ("$a", area.Id), ("$r", RightsText(rights)), ("$why", why),
-                    ("$rb", Timestamp.ToText(review)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
-                ctx.Audit("GrantRecordingAccess", "AccessGrant", id, new Dictionary<string, object>
+                    ("$rb", Timestamp.ToText(review)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal),
+                    ("$sg", (object)sourceGroup ?? DBNull.Value), ("$oid", (object)directoryObjectId ?? DBNull.Value));
+                var details = new Dictionary<string, object>
                 {
                     ["principal"] = principal, ["serviceArea"] = area.Name, ["rights"] = RightsText(rights), ["reviewBy"] = review, ["reason"] = why,
-                });
+                };
+                if (sourceGroup != null) { details["sourceGroup"] = sourceGroup; details["directoryObjectId"] = directoryObjectId; }
+                ctx.Audit("GrantRecordingAccess", "AccessGrant", id, details);
                 return Load(ctx, id);
             });
         }
@@ -233,6 +243,8 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 RevokedAt = r.NullableTime("revoked_at"),
                 RevokedBy = r.Text("revoked_by"),
                 RevokeReason = r.Text("revoke_reason"),
+                SourceGroup = r.Text("source_group") ?? "",
+                DirectoryObjectId = r.Text("directory_object_id") ?? "",
             };
             g.Status = g.RevokedAt.HasValue ? GrantStatus.Revoked
                 : g.ExpiresOn.HasValue && g.ExpiresOn.Value <= now ? GrantStatus.Expired
