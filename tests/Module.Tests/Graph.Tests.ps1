@@ -166,6 +166,21 @@ Describe 'Call records name the parties of recordings' {
     }
 }
 
+Describe 'Loading' {
+    It 'loads the Graph SDK only when a Graph cmdlet runs, and then into the module''s private load context' {
+        $r = Invoke-FreshPwsh @"
+Import-Module '$script:Manifest'
+Get-Command -Module CallRecordingAdmin | Out-Null
+'before=' + [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Graph' })
+Connect-RecordingGraph -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -Endpoint '$script:GraphUrl' | Out-Null
+`$graph = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Graph' }
+'context=' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$graph).GetType().Name
+"@
+        $r.Output | Should -Contain 'before=False'
+        $r.Output | Should -Contain 'context=EngineLoadContext'
+    }
+}
+
 Describe 'Secrets and tokens never reach a stream or the audit log' {
     It 'runs connect, sync, mail and leaver checks with -Verbose and -Debug and finds the token and secret nowhere' {
         Reset-Graph
