@@ -25,7 +25,8 @@
         'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint',
         'Add-ServiceAreaMember', 'Get-ServiceAreaMember', 'Remove-ServiceAreaMember', 'Register-StaffNotification', 'Get-StaffNotification',
         'Register-NotificationMeasure', 'Get-NotificationMeasure', 'Get-ComplianceReport', 'Export-ComplianceReport',
-        'Connect-RecordingGraph', 'Disconnect-RecordingGraph', 'Sync-RecordingAccess', 'Import-GraphCallRecord', 'Test-RecordingAccess'
+        'Connect-RecordingGraph', 'Disconnect-RecordingGraph', 'Sync-RecordingAccess', 'Import-GraphCallRecord', 'Test-RecordingAccess',
+        'Sync-ServiceAreaMember', 'Send-StaffNotification'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

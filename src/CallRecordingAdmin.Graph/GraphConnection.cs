@@ -111,7 +111,7 @@ namespace CallRecordingAdmin.Graph
 
         private static TokenCredential Credential(GraphConnectOptions o, Uri authority)
         {
-            string Required(string value, string name)
+            string Given(string value, string name)
             {
                 if (string.IsNullOrWhiteSpace(value))
                     throw new PolicyException("GraphParameterRequired", FailureKind.InvalidArgument, "-" + name + " is required for this way of signing in.", null);
@@ -125,19 +125,19 @@ namespace CallRecordingAdmin.Graph
                     try
                     {
                         cert = o.CertificatePassword == null
-                            ? new X509Certificate2(Required(o.CertificatePath, "CertificatePath"))
-                            : new X509Certificate2(Required(o.CertificatePath, "CertificatePath"), o.CertificatePassword);
+                            ? new X509Certificate2(Given(o.CertificatePath, "CertificatePath"))
+                            : new X509Certificate2(Given(o.CertificatePath, "CertificatePath"), o.CertificatePassword);
                     }
                     catch (Exception e) when (e is System.Security.Cryptography.CryptographicException || e is System.IO.IOException)
                     {
                         throw new PolicyException("GraphCertificateUnreadable", FailureKind.ReadError,
                             "The certificate at '" + o.CertificatePath + "' could not be read (wrong password, or not a PFX/PEM with its private key).", o.CertificatePath);
                     }
-                    return new ClientCertificateCredential(Required(o.TenantId, "TenantId"), Required(o.ClientId, "ClientId"), cert, new ClientCertificateCredentialOptions { AuthorityHost = authority });
+                    return new ClientCertificateCredential(Given(o.TenantId, "TenantId"), Given(o.ClientId, "ClientId"), cert, new ClientCertificateCredentialOptions { AuthorityHost = authority });
                 }
                 case GraphSignIn.CertificateThumbprint:
                 {
-                    var thumbprint = Required(o.CertificateThumbprint, "CertificateThumbprint").Replace(" ", "");
+                    var thumbprint = Given(o.CertificateThumbprint, "CertificateThumbprint").Replace(" ", "");
                     foreach (var location in new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine })
                     {
                         using (var store = new X509Store(StoreName.My, location))
@@ -145,7 +145,7 @@ namespace CallRecordingAdmin.Graph
                             try { store.Open(OpenFlags.ReadOnly); } catch (Exception) { continue; }
                             var found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, false);
                             if (found.Count > 0)
-                                return new ClientCertificateCredential(Required(o.TenantId, "TenantId"), Required(o.ClientId, "ClientId"), found[0], new ClientCertificateCredentialOptions { AuthorityHost = authority });
+                                return new ClientCertificateCredential(Given(o.TenantId, "TenantId"), Given(o.ClientId, "ClientId"), found[0], new ClientCertificateCredentialOptions { AuthorityHost = authority });
                         }
                     }
                     throw new PolicyException("GraphCertificateNotFound", FailureKind.ObjectNotFound,
@@ -153,7 +153,7 @@ namespace CallRecordingAdmin.Graph
                 }
                 case GraphSignIn.ClientSecret:
                     if (o.ClientSecret == null || o.ClientSecret.Length == 0) throw new PolicyException("GraphParameterRequired", FailureKind.InvalidArgument, "-ClientSecret is empty.", null);
-                    return new ClientSecretCredential(Required(o.TenantId, "TenantId"), Required(o.ClientId, "ClientId"), Plain(o.ClientSecret), new ClientSecretCredentialOptions { AuthorityHost = authority });
+                    return new ClientSecretCredential(Given(o.TenantId, "TenantId"), Given(o.ClientId, "ClientId"), Plain(o.ClientSecret), new ClientSecretCredentialOptions { AuthorityHost = authority });
                 case GraphSignIn.ManagedIdentity:
                     return string.IsNullOrWhiteSpace(o.ClientId)
                         ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
@@ -161,7 +161,7 @@ namespace CallRecordingAdmin.Graph
                 case GraphSignIn.DeviceCode:
                     return new DeviceCodeCredential(new DeviceCodeCredentialOptions
                     {
-                        TenantId = Required(o.TenantId, "TenantId"), ClientId = Required(o.ClientId, "ClientId"), AuthorityHost = authority,
+                        TenantId = Given(o.TenantId, "TenantId"), ClientId = Given(o.ClientId, "ClientId"), AuthorityHost = authority,
                         DeviceCodeCallback = (info, ct) => { o.DeviceCodePrompt?.Invoke(info.Message); return Task.CompletedTask; },
                     });
                 default:

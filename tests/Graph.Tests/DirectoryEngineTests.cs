@@ -24,6 +24,15 @@ namespace Graph.Tests
         {
             var t = new TempStore();
             t.Store.ServiceAreas.Create(new ServiceAreaDraft { Name = "Student Enquiries", Retention = RetentionPeriod.FromDays(90), CustomerNotice = "n" });
+            // levels of access come from the area's approved request (clause 2.2): nominations name one
+            var nsm = t.WithRole("nsm@uni.test", RecordingRole.NetworkServicesManager);
+            var r = t.Store.Requests.Create(new CallRecordingAdmin.Engine.RecordingRequests.RecordingRequestDraft
+            {
+                ServiceArea = "Student Enquiries", BusinessReason = "b", Purposes = new[] { Purpose.StaffProtection },
+                AccessLevels = CallRecordingAdmin.Engine.RecordingRequests.AccessLevel.Parse("Supervisor=Play+Download; Adviser=Play"),
+                Retention = RetentionPeriod.FromDays(90), DpiaReference = "d", DpoAdvice = "a",
+            });
+            nsm.Requests.Approve(r.RequestId, null, t.Clock.UtcNow.AddYears(-1));
             return t;
         }
 
@@ -37,16 +46,16 @@ namespace Graph.Tests
             using (var g = new GraphMockServer())
             {
                 var s = t.Store;
-                s.Grants.Grant("ada@uni.test", "Student Enquiries", new[] { AccessRight.Play, AccessRight.Download }, "Supervisor, by hand", null);
-                s.Grants.Grant("zed@uni.test", "Student Enquiries", Play, "Temporary cover, by hand", null);
+                s.Grants.Grant("ada@uni.test", "Student Enquiries", "Supervisor", new[] { AccessRight.Play, AccessRight.Download }, "Supervisor, by hand", null);
+                s.Grants.Grant("zed@uni.test", "Student Enquiries", "Adviser", Play, "Temporary cover, by hand", null);
                 g.GroupOfFive();
                 var sync = new GroupAccessSync(s, g.Connection.Directory);
-                var plan = sync.Plan(GraphMockServer.Group, "Student Enquiries", Play, false);
+                var plan = sync.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", Play, false);
                 Assert.Equal(AccessSyncAction.KeptManual, For(plan, "ada@uni.test").Action);
                 Assert.Equal(AccessSyncAction.KeptManual, For(plan, "zed@uni.test").Action);
                 Assert.Equal(new[] { "bo@uni.test", "cy@uni.test", "ed@uni.test" }, plan.Where(c => c.Action == AccessSyncAction.Added).Select(c => c.Principal));
                 Assert.DoesNotContain(plan, c => c.Principal == "di@uni.test"); // disabled: no access
-                foreach (var c in plan) sync.Apply(c, Play, "Enquiries team group");
+                foreach (var c in plan) sync.Apply(c, "Adviser", Play, "Enquiries team group");
                 var cy = s.Grants.Get(new GrantQuery { Principal = "cy@uni.test" }).Single();
                 Assert.Equal(GraphMockServer.Group, cy.SourceGroup);
                 Assert.Equal("u-3", cy.DirectoryObjectId);
@@ -56,20 +65,75 @@ namespace Graph.Tests
                 g.Server.Reset();
                 g.Json("GET", "/v1.0/groups/" + GraphMockServer.Group + "/transitiveMembers/graph.user", 200,
                     "{\"value\":[" + GraphMockServer.User("u-1", "ada@uni.test", "Ada") + "," + GraphMockServer.User("u-2", "bo@uni.test", "Bo") + "," + GraphMockServer.User("u-5", "ed@uni.test", "Ed") + "]}");
-                var second = sync.Plan(GraphMockServer.Group, "Student Enquiries", Play, false);
+                var second = sync.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", Play, false);
                 Assert.Equal(AccessSyncAction.Revoked, For(second, "cy@uni.test").Action);
                 Assert.Equal(AccessSyncAction.KeptManual, For(second, "zed@uni.test").Action);
                 Assert.Equal(AccessSyncAction.Unchanged, For(second, "bo@uni.test").Action);
-                foreach (var c in second) sync.Apply(c, Play, "Enquiries team group");
+                foreach (var c in second) sync.Apply(c, "Adviser", Play, "Enquiries team group");
                 Assert.Equal(GrantStatus.Revoked, s.Grants.Get(new GrantQuery { Principal = "cy@uni.test", IncludeRevoked = true }).Single().Status);
                 Assert.Equal(GrantStatus.Active, s.Grants.Get(new GrantQuery { Principal = "zed@uni.test" }).Single().Status);
                 Assert.Equal("Play+Download", s.Grants.Get(new GrantQuery { Principal = "ada@uni.test" }).Single().Rights);
 
-                var third = sync.Plan(GraphMockServer.Group, "Student Enquiries", Play, true);
+                var third = sync.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", Play, true);
                 Assert.Equal(AccessSyncAction.Revoked, For(third, "zed@uni.test").Action);
                 Assert.Equal(AccessSyncAction.KeptManual, For(third, "ada@uni.test").Action); // a member: her own grant stays
                 var events = s.Audit.Get(new AuditQuery()).Where(e => e.Action == "GrantRecordingAccess").ToList();
                 Assert.Contains(events, e => e.Details.Contains(GraphMockServer.Group));
+            }
+        }
+
+        [Fact]
+        public void Sync_nominates_at_an_approved_level_only_and_checks_it_before_the_directory_is_read()
+        {
+            using (var t = StoreWithArea())
+            using (var g = new GraphMockServer())
+            {
+                g.GroupOfFive();
+                var sync = new GroupAccessSync(t.Store, g.Connection.Directory);
+                Assert.Equal("AccessLevelNotApproved", Assert.Throws<PolicyException>(() => sync.Plan(GraphMockServer.Group, "Student Enquiries", "Manager", Play, false)).ErrorId);
+                Assert.Equal("RightNotInApprovedAccessLevel", Assert.Throws<PolicyException>(() =>
+                    sync.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", new[] { AccessRight.Play, AccessRight.Download }, false)).ErrorId);
+                Assert.Empty(g.Server.LogEntries);
+                Assert.Contains(t.Store.AccessLog.Get(new AccessLogQuery()), a => a.Outcome == AccessOutcome.Refused && (a.Detail ?? "").StartsWith("RightNotInApprovedAccessLevel"));
+
+                // no rights named: the level's; a later sync at another level replaces the synced grants
+                var plan = sync.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", null, false);
+                Assert.True(plan.Where(c => c.Action == AccessSyncAction.Added).All(c => c.Rights == "Play" && c.Level == "Adviser"));
+                foreach (var c in plan) sync.Apply(c, "Adviser", null, "group");
+                Assert.Equal("Adviser", t.Store.Grants.Get(new GrantQuery { Principal = "bo@uni.test" }).Single().Level);
+                var up = sync.Plan(GraphMockServer.Group, "Student Enquiries", "supervisor", null, false);
+                var bo = For(up, "bo@uni.test");
+                Assert.Equal(AccessSyncAction.Replaced, bo.Action);
+                Assert.Equal("Supervisor", bo.Level);
+                sync.Apply(bo, "Supervisor", null, "group");
+                var grant = t.Store.Grants.Get(new GrantQuery { Principal = "bo@uni.test" }).Single();
+                Assert.Equal("Play+Download", grant.Rights);
+                Assert.Equal("Supervisor", grant.Level);
+            }
+        }
+
+        [Fact]
+        public void An_Administrator_in_the_group_is_not_nominated_by_their_own_sync()
+        {
+            using (var t = StoreWithArea())
+            using (var g = new GraphMockServer())
+            {
+                g.Json("GET", "/v1.0/groups/" + GraphMockServer.Group + "/transitiveMembers/graph.user", 200,
+                    "{\"value\":[" + GraphMockServer.User("u-0", TempStore.Admin, "Admin") + "," + GraphMockServer.User("u-2", "bo@uni.test", "Bo") + "]}");
+                var sync = new GroupAccessSync(t.Store, g.Connection.Directory);
+                var plan = sync.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", Play, false);
+                var self = For(plan, TempStore.Admin);
+                Assert.Equal("SelfNominationRefused", Assert.Throws<PolicyException>(() => sync.Apply(self, "Adviser", Play, "group")).ErrorId);
+                Assert.True(sync.Apply(For(plan, "bo@uni.test"), "Adviser", Play, "group").Applied);
+                Assert.Empty(t.Store.Grants.Get(new GrantQuery { Principal = TempStore.Admin }));
+
+                // another Administrator's sync nominates them
+                t.Store.Roles.Add("second.admin@uni.test", RecordingRole.Administrator, null);
+                var other = new GroupAccessSync(t.Store.As("second.admin@uni.test"), g.Connection.Directory);
+                var again = For(other.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", Play, false), TempStore.Admin);
+                Assert.Equal(AccessSyncAction.Added, again.Action);
+                Assert.True(other.Apply(again, "Adviser", Play, "group").Applied);
+                Assert.Equal("second.admin@uni.test", t.Store.Grants.Get(new GrantQuery { Principal = TempStore.Admin }).Single().GrantedBy);
             }
         }
 
@@ -81,7 +145,7 @@ namespace Graph.Tests
             {
                 g.GroupOfFive();
                 var stranger = t.Store.As("stranger@uni.test");
-                var e = Assert.Throws<PolicyException>(() => new GroupAccessSync(stranger, g.Connection.Directory).Plan(GraphMockServer.Group, "Student Enquiries", Play, false));
+                var e = Assert.Throws<PolicyException>(() => new GroupAccessSync(stranger, g.Connection.Directory).Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", Play, false));
                 Assert.Equal("AccessDenied", e.ErrorId);
                 Assert.Empty(g.Server.LogEntries);
                 Assert.Contains(t.Store.AccessLog.Get(new AccessLogQuery()), a => a.Principal == "stranger@uni.test" && a.Outcome == AccessOutcome.Refused);
@@ -97,9 +161,9 @@ namespace Graph.Tests
                 var s = t.Store;
                 g.GroupOfFive();
                 var sync = new GroupAccessSync(s, g.Connection.Directory);
-                foreach (var c in sync.Plan(GraphMockServer.Group, "Student Enquiries", Play, false)) sync.Apply(c, Play, "group");
-                s.Grants.Grant("di@uni.test", "Student Enquiries", Play, "by hand", null);
-                s.Grants.Grant("gone@uni.test", "Student Enquiries", Play, "by hand", null);
+                foreach (var c in sync.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", Play, false)) sync.Apply(c, "Adviser", Play, "group");
+                s.Grants.Grant("di@uni.test", "Student Enquiries", "Adviser", Play, "by hand", null);
+                s.Grants.Grant("gone@uni.test", "Student Enquiries", "Adviser", Play, "by hand", null);
                 g.Server.Reset();
                 g.Json("GET", "/v1.0/groups/" + GraphMockServer.Group + "/transitiveMembers/graph.user", 200,
                     "{\"value\":[" + GraphMockServer.User("u-1", "ada@uni.test", "Ada") + "," + GraphMockServer.User("u-2", "bo@uni.test", "Bo") + "]}");
@@ -109,6 +173,7 @@ namespace Graph.Tests
                 g.Json("GET", "/v1.0/users/di@uni.test", 200, GraphMockServer.User("u-4", "di@uni.test", "Di", false));
                 g.Json("GET", "/v1.0/users/gone@uni.test", 404, notFound);
                 g.Json("GET", "/v1.0/users/" + TempStore.Admin, 200, GraphMockServer.User("u-0", TempStore.Admin, "Admin"));
+                g.Json("GET", "/v1.0/users/nsm@uni.test", 200, GraphMockServer.User("u-9", "nsm@uni.test", "NSM"));
                 var edDeleted = "u-5";
                 g.Json("GET", "/v1.0/users/" + edDeleted, 404, notFound);
                 g.Json("GET", "/v1.0/directory/deletedItems/" + edDeleted, 200, GraphMockServer.User(edDeleted, "ed@uni.test", "Ed"));
@@ -136,11 +201,12 @@ namespace Graph.Tests
                 var id = "7b2c0c4e-0000-4000-8000-0000000000ed";
                 g.Json("GET", "/v1.0/groups/" + GraphMockServer.Group + "/transitiveMembers/graph.user", 200, "{\"value\":[" + GraphMockServer.User(id, "ed@uni.test", "Ed") + "]}");
                 var sync = new GroupAccessSync(t.Store, g.Connection.Directory);
-                foreach (var c in sync.Plan(GraphMockServer.Group, "Student Enquiries", Play, false)) sync.Apply(c, Play, "group");
+                foreach (var c in sync.Plan(GraphMockServer.Group, "Student Enquiries", "Adviser", Play, false)) sync.Apply(c, "Adviser", Play, "group");
                 var notFound = "{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"Resource does not exist.\"}}";
                 g.Json("GET", "/v1.0/users/" + id, 404, notFound);
                 g.Json("GET", "/v1.0/directory/deletedItems/" + id, 200, GraphMockServer.User(id, id.Replace("-", "") + "ed@uni.test", "Ed"));
                 g.Json("GET", "/v1.0/users/" + TempStore.Admin, 200, GraphMockServer.User("u-0", TempStore.Admin, "Admin"));
+                g.Json("GET", "/v1.0/users/nsm@uni.test", 200, GraphMockServer.User("u-9", "nsm@uni.test", "NSM"));
                 var ed = new DirectoryReview(t.Store, g.Connection.Directory).Check().Single(f => f.Principal == "ed@uni.test");
                 Assert.Equal(DirectoryStanding.Deleted, ed.Standing);
                 Assert.True(ed.IsLeaver);

@@ -48,7 +48,7 @@ Describe 'The nightly runbook: sync nominated staff from a group, then mail the 
     BeforeAll {
         Reset-Graph
         Set-GroupMembers @((New-User 'u-1' 'ada@uni.test'), (New-User 'u-2' 'bo@uni.test'), (New-User 'u-3' 'cy@uni.test'), (New-User 'u-4' 'di@uni.test' $false))
-        Grant-RecordingAccess -Principal 'zed@uni.test' -ServiceArea 'Student Enquiries' -Right Play -Reason 'Cover, by hand' | Out-Null
+        Grant-RecordingAccess -Principal 'zed@uni.test' -ServiceArea 'Student Enquiries' -Level Adviser -Right Play -Reason 'Cover, by hand' | Out-Null
     }
 
     It 'connects without showing the token' {
@@ -59,7 +59,7 @@ Describe 'The nightly runbook: sync nominated staff from a group, then mail the 
 
     It '-WhatIf lists who would be added and changes nothing' {
         $before = (Get-RecordingStore).AuditEvents
-        $plan = Sync-RecordingAccess -GroupId $script:Group -ServiceArea 'Student Enquiries' -Right Play -Reason 'Enquiries team' -WhatIf
+        $plan = Sync-RecordingAccess -GroupId $script:Group -ServiceArea 'Student Enquiries' -Level Adviser -Right Play -Reason 'Enquiries team' -WhatIf
         @($plan | Where-Object Action -eq Added).Principal | Should -Be @('ada@uni.test', 'bo@uni.test', 'cy@uni.test')
         ($plan | Where-Object Principal -eq 'zed@uni.test').Action | Should -Be 'KeptManual'
         $plan.Applied | Should -Not -Contain $true
@@ -68,7 +68,7 @@ Describe 'The nightly runbook: sync nominated staff from a group, then mail the 
     }
 
     It 'adds grants for the enabled members, one change object per principal' {
-        $changes = Sync-RecordingAccess -GroupId $script:Group -ServiceArea 'Student Enquiries' -Right Play -Reason 'Enquiries team'
+        $changes = Sync-RecordingAccess -GroupId $script:Group -ServiceArea 'Student Enquiries' -Level Adviser -Right Play -Reason 'Enquiries team'
         $changes.Principal | Sort-Object -Unique | Should -HaveCount $changes.Count
         @($changes | Where-Object { $_.Action -eq 'Added' -and $_.Applied }).Count | Should -Be 3
         $cy = Get-RecordingAccess -Principal 'cy@uni.test'
@@ -82,7 +82,7 @@ Describe 'The nightly runbook: sync nominated staff from a group, then mail the 
     It 'revokes a leaver''s synced grant and leaves the grant made by hand' {
         Reset-Graph
         Set-GroupMembers @((New-User 'u-1' 'ada@uni.test'), (New-User 'u-2' 'bo@uni.test'))
-        $changes = Sync-RecordingAccess -GroupId $script:Group -ServiceArea 'Student Enquiries' -Right Play -Reason 'Enquiries team'
+        $changes = Sync-RecordingAccess -GroupId $script:Group -ServiceArea 'Student Enquiries' -Level Adviser -Right Play -Reason 'Enquiries team'
         ($changes | Where-Object Principal -eq 'cy@uni.test').Action | Should -Be 'Revoked'
         ($changes | Where-Object Principal -eq 'zed@uni.test').Action | Should -Be 'KeptManual'
         (Get-RecordingAccess -Principal 'cy@uni.test' -IncludeRevoked).Status | Should -Be 'Revoked'
@@ -134,7 +134,7 @@ Describe 'Leavers and permissions' {
     It 'a 403 is GraphPermissionMissing naming the permission' {
         Reset-Graph
         Add-GraphAnswer -Path "/v1.0/groups/$script:Group/transitiveMembers/graph.user" -Status 403 -Body @{ error = @{ code = 'Authorization_RequestDenied'; message = 'Insufficient privileges.' } }
-        Sync-RecordingAccess -GroupId $script:Group -ServiceArea 'Student Enquiries' -Right Play -Reason 'r' -ErrorVariable failed -ErrorAction SilentlyContinue
+        Sync-RecordingAccess -GroupId $script:Group -ServiceArea 'Student Enquiries' -Level Adviser -Right Play -Reason 'r' -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed[0].FullyQualifiedErrorId | Should -Match '^GraphPermissionMissing'
         $failed[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $failed[0].Exception.Message | Should -Match 'GroupMember\.Read\.All'
@@ -195,7 +195,7 @@ Import-Module '$script:Manifest'
 Connect-RecordingStore -Path '$($script:Store.Path)' -Identity admin@uni.test
 Connect-RecordingGraph -TenantId contoso.example -ClientId 11111111-2222-3333-4444-555555555555 -ClientSecret (ConvertTo-SecureString `$env:CRA_TEST_SECRET -AsPlainText -Force) -Verbose -Debug | Format-List *
 Connect-RecordingGraph -AccessToken (ConvertTo-SecureString `$env:CRA_TEST_TOKEN -AsPlainText -Force) -Endpoint '$script:GraphUrl' -Verbose -Debug | Format-List *
-Sync-RecordingAccess -GroupId '$script:Group' -ServiceArea 'Student Enquiries' -Right Play -Reason 'Enquiries team' -Verbose -Debug -Confirm:`$false | Format-List *
+Sync-RecordingAccess -GroupId '$script:Group' -ServiceArea 'Student Enquiries' -Level Adviser -Right Play -Reason 'Enquiries team' -Verbose -Debug -Confirm:`$false | Format-List *
 Export-AuditCheckpoint -MailTo dpo@uni.test -From crs-runbook@uni.test -Verbose -Debug | Format-List *
 Test-RecordingAccess -Directory -Verbose -Debug | Format-List *
 Get-AuditEvent | Format-List *

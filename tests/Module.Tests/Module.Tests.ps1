@@ -218,8 +218,9 @@ Describe 'WhatIf changes nothing' {
 
     It 'for every changing cmdlet of the module' {
         $changing = Get-Command -Module CallRecordingAdmin | Where-Object { $_.Parameters.ContainsKey('WhatIf') } | ForEach-Object Name
-        # Sync-RecordingAccess -WhatIf reads a directory group first: its case runs against the local Graph in Graph.Tests.ps1.
-        $missing = $changing | Where-Object { $_ -notin $changes.Keys -and $_ -notin 'New-RecordingStore', 'Stop-RecordingRequest', 'Sync-RecordingAccess' }
+        # Sync-RecordingAccess, Sync-ServiceAreaMember and Send-StaffNotification -WhatIf read the directory or need a mailer first:
+        # their cases run against the local Graph in Graph.Tests.ps1 and StaffMail.Tests.ps1.
+        $missing = $changing | Where-Object { $_ -notin $changes.Keys -and $_ -notin 'New-RecordingStore', 'Stop-RecordingRequest', 'Sync-RecordingAccess', 'Sync-ServiceAreaMember', 'Send-StaffNotification' }
         $missing | Should -BeNullOrEmpty -Because 'every changing cmdlet needs a -WhatIf case here'
         $before = Get-RecordingStore
         foreach ($name in $changes.Keys) {

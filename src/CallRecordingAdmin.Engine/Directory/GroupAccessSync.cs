@@ -24,6 +24,8 @@ namespace CallRecordingAdmin.Engine.Directories
         public AccessSyncAction Action { get; set; }
         /// <summary>The grant added, revoked or kept.</summary>
         public string GrantId { get; set; }
+        /// <summary>The level of access (of the area's approved request) the grant gives or holds.</summary>
+        public string Level { get; set; }
         public string Rights { get; set; }
         /// <summary>True once done; false for a -WhatIf plan or a change that failed.</summary>
         public bool Applied { get; set; }
@@ -57,20 +59,24 @@ namespace CallRecordingAdmin.Engine.Directories
             return g;
         }
 
-        /// <summary>What a sync would do, one entry per principal. Administrators only (a refusal is in the access log).</summary>
-        public IReadOnlyList<AccessSyncChange> Plan(string groupId, string serviceArea, IReadOnlyList<AccessRight> rights, bool includeManualGrants)
+        /// <summary>
+        /// What a sync would do, one entry per principal. Administrators only (a refusal is in the access log). <paramref name="level"/>
+        /// is one of the levels of access of the area's approved request (clause 2.2); <paramref name="rights"/> default to the
+        /// level's and may not go beyond them. Both are checked before the directory is read.
+        /// </summary>
+        public IReadOnlyList<AccessSyncChange> Plan(string groupId, string serviceArea, string level, IReadOnlyList<AccessRight> rights, bool includeManualGrants)
         {
             var group = GroupId(groupId);
-            if (rights == null || rights.Count == 0)
-            {
-                throw new PolicyException("RightRequired", FailureKind.InvalidArgument, "name at least one right: Play, Download, Copy, Share or Delete.", null, "3.1");
-            }
-            var rightsText = GrantRegister.RightsText(rights);
-            var area = _store.Change("synchronise access from a directory group", "Grant", ctx =>
+            var (area, approved, granted) = _store.Change("synchronise access from a directory group", "Grant", ctx =>
             {
                 ctx.Require(RecordingRole.Administrator, "synchronise access from a directory group", null, null, "3.1");
-                return ServiceAreaRegister.Find(ctx, serviceArea);
+                var a = ServiceAreaRegister.Find(ctx, serviceArea);
+                var lvl = ApprovedAccessLevels.Load(ctx.Connection, ctx.Transaction, ctx.Now).Find(a.Id, a.Name, level);
+                var r = rights == null || rights.Count == 0 ? (IReadOnlyList<AccessRight>)lvl.Rights.ToList() : rights;
+                ApprovedAccessLevels.RequireWithin(a.Name, lvl, r);
+                return (a, lvl.Name, r);
             });
+            var rightsText = GrantRegister.RightsText(granted);
             var members = new Dictionary<string, DirectoryUser>(StringComparer.OrdinalIgnoreCase);
             foreach (var u in _directory.GetTransitiveGroupUsers(group))
             {
@@ -87,7 +93,7 @@ namespace CallRecordingAdmin.Engine.Directories
                 var change = new AccessSyncChange
                 {
                     Principal = grant?.Principal ?? member.UserPrincipalName, DisplayName = member.DisplayName ?? "", DirectoryObjectId = member.ObjectId ?? "",
-                    ServiceArea = area.Name, GroupId = group, Rights = rightsText,
+                    ServiceArea = area.Name, GroupId = group, Level = approved, Rights = rightsText,
                 };
                 if (grant == null)
                 {
@@ -102,17 +108,18 @@ namespace CallRecordingAdmin.Engine.Directories
                     {
                         change.Action = grant.SourceGroup == "" ? AccessSyncAction.KeptManual : AccessSyncAction.Unchanged;
                         change.Rights = grant.Rights;
+                        change.Level = grant.Level;
                         change.Detail = grant.SourceGroup == "" ? "holds a grant made by hand (" + grant.Rights + "); left as it is" : "holds a grant that follows group " + grant.SourceGroup + "; left as it is";
                     }
-                    else if (grant.Rights != rightsText)
+                    else if (grant.Rights != rightsText || !string.Equals(grant.Level, approved, StringComparison.OrdinalIgnoreCase))
                     {
                         change.Action = AccessSyncAction.Replaced;
-                        change.Detail = "synced grant had " + grant.Rights + "; the group now gives " + rightsText;
+                        change.Detail = "synced grant had " + grant.Rights + " at level '" + grant.Level + "'; the group now gives " + rightsText + " at level '" + approved + "'";
                     }
                     else
                     {
                         change.Action = AccessSyncAction.Unchanged;
-                        change.Detail = "already holds " + rightsText + " from group " + group;
+                        change.Detail = "already holds " + rightsText + " at level '" + approved + "' from group " + group;
                     }
                 }
                 plan.Add(change);
@@ -126,7 +133,7 @@ namespace CallRecordingAdmin.Engine.Directories
                     plan.Add(new AccessSyncChange
                     {
                         Principal = grant.Principal, DisplayName = "", DirectoryObjectId = grant.DirectoryObjectId, ServiceArea = area.Name, GroupId = group,
-                        GrantId = grant.GrantId, Rights = grant.Rights, Action = AccessSyncAction.KeptManual,
+                        GrantId = grant.GrantId, Level = grant.Level, Rights = grant.Rights, Action = AccessSyncAction.KeptManual,
                         Detail = "not a member of group " + group + ", but the grant was made by hand; -IncludeManualGrants revokes it",
                     });
                     continue;
@@ -134,15 +141,19 @@ namespace CallRecordingAdmin.Engine.Directories
                 plan.Add(new AccessSyncChange
                 {
                     Principal = grant.Principal, DisplayName = "", DirectoryObjectId = grant.DirectoryObjectId, ServiceArea = area.Name, GroupId = group,
-                    GrantId = grant.GrantId, Rights = grant.Rights, Action = AccessSyncAction.Revoked,
+                    GrantId = grant.GrantId, Level = grant.Level, Rights = grant.Rights, Action = AccessSyncAction.Revoked,
                     Detail = "no longer an enabled member of group " + group + (synced ? "" : " (a grant made by hand, revoked under -IncludeManualGrants)"),
                 });
             }
             return plan;
         }
 
-        /// <summary>Carries out one planned change; returns it with <see cref="AccessSyncChange.Applied"/> set and the grant id filled in.</summary>
-        public AccessSyncChange Apply(AccessSyncChange change, IReadOnlyList<AccessRight> rights, string reason)
+        /// <summary>
+        /// Carries out one planned change; returns it with <see cref="AccessSyncChange.Applied"/> set and the grant id filled in.
+        /// A grant is made at <paramref name="level"/> (rights default to the level's), with every check of a nomination by hand:
+        /// the level must be approved, the rights within it, and nobody nominates themselves.
+        /// </summary>
+        public AccessSyncChange Apply(AccessSyncChange change, string level, IReadOnlyList<AccessRight> rights, string reason)
         {
             var why = Text.Required(reason, "ReasonRequired", "a nomination needs a reason (-Reason).", "3.1");
             switch (change.Action)

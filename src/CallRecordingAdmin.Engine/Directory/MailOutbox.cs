@@ -66,7 +66,14 @@ namespace CallRecordingAdmin.Engine.Directories
         }
 
         /// <summary>Sends the given Pending rows through <paramref name="mailer"/> (outside any transaction), then records each answer with an audit event.</summary>
-        public IReadOnlyList<OutboxMessage> Send(IMailer mailer, IReadOnlyList<string> messageIds)
+        public IReadOnlyList<OutboxMessage> Send(IMailer mailer, IReadOnlyList<string> messageIds) => Send(mailer, messageIds, null);
+
+        /// <summary>
+        /// As <see cref="Send(IMailer, IReadOnlyList{string})"/>; <paramref name="onAccepted"/> runs for each accepted message in the
+        /// transaction that records the answer, so what the acceptance proves (a staff notification) is written with it or not at all.
+        /// It returns a note for the row's result (empty when there is nothing to add).
+        /// </summary>
+        internal IReadOnlyList<OutboxMessage> Send(IMailer mailer, IReadOnlyList<string> messageIds, Func<ChangeContext, OutboxMessage, string> onAccepted)
         {
             var pending = messageIds.Select(Load).Where(m => m.State == OutboxState.Pending).ToList();
             if (pending.Count == 0) return messageIds.Select(Load).ToList();
@@ -78,7 +85,7 @@ namespace CallRecordingAdmin.Engine.Directories
                 for (var i = 0; i < pending.Count; i++)
                 {
                     var d = deliveries[i];
-                    var result = d.Accepted ? "" : (d.ErrorId ?? "MailRefused") + ": " + d.Message;
+                    var result = d.Accepted ? (onAccepted?.Invoke(ctx, pending[i]) ?? "") : (d.ErrorId ?? "MailRefused") + ": " + d.Message;
                     ctx.Execute("UPDATE mail_outbox SET state = $s, attempted_at = $t, result = $r WHERE id = $id AND state = 'Pending'",
                         ("$s", d.Accepted ? "Sent" : "Refused"), ("$t", Timestamp.ToText(ctx.Now)), ("$r", result), ("$id", pending[i].MessageId));
                     ctx.Audit(d.Accepted ? "MailSent" : "MailRefused", "Mail", pending[i].MessageId, new Dictionary<string, object>
@@ -90,6 +97,28 @@ namespace CallRecordingAdmin.Engine.Directories
             });
             return messageIds.Select(Load).ToList();
         }
+
+        /// <summary>Outbox rows, newest first: by state, kind and creation time.</summary>
+        public IEnumerable<OutboxMessage> Get(OutboxState? state = null, string kind = null, DateTimeOffset? after = null)
+        {
+            var where = new List<string>();
+            if (state.HasValue) where.Add("state = $s");
+            if (!string.IsNullOrWhiteSpace(kind)) where.Add(LikePattern.HasWildcard(kind) ? "kind LIKE $k ESCAPE '\\'" : "kind = $k COLLATE NOCASE");
+            if (after.HasValue) where.Add("created_at >= $after");
+            return _store.Db.Query("SELECT * FROM mail_outbox" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY created_at DESC, id", cmd =>
+            {
+                if (state.HasValue) cmd.Parameters.AddWithValue("$s", state.Value.ToString());
+                if (!string.IsNullOrWhiteSpace(kind)) cmd.Parameters.AddWithValue("$k", LikePattern.HasWildcard(kind) ? LikePattern.From(kind) : kind.Trim());
+                if (after.HasValue) cmd.Parameters.AddWithValue("$after", Timestamp.ToText(after.Value));
+            }, Map);
+        }
+
+        private static OutboxMessage Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new OutboxMessage
+        {
+            MessageId = r.Text("id"), Kind = r.Text("kind"), From = r.Text("sender"), To = r.Text("recipient"), Subject = r.Text("subject"),
+            State = (OutboxState)Enum.Parse(typeof(OutboxState), r.Text("state")), RelatedType = r.Text("related_type"), RelatedId = r.Text("related_id"),
+            CreatedAt = r.Time("created_at"), CreatedBy = r.Text("created_by"), AttemptedAt = r.NullableTime("attempted_at"), Result = r.Text("result") ?? "",
+        };
 
         public OutboxMessage Load(string id)
         {

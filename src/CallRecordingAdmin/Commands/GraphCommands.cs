@@ -179,10 +179,10 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Makes an area's grants for a right match an Entra ID group's transitive membership (clause 3.1).</para>
-    /// <para type="description">Reads every user of the group, through nested groups, then adds a grant for each enabled member without one and revokes the grants that came from this group whose holders left it or were disabled. Grants made by hand are never touched (they are reported as KeptManual) unless -IncludeManualGrants, which revokes those of non-members too. Returns one change object per principal; -WhatIf lists both additions and revocations and changes nothing. The directory is read before anything is written; each principal's change is its own transaction and audit event, so a failure affects that person alone. Administrators only. Needs GroupMember.Read.All.</para>
+    /// <para type="description">-Level names one of the levels of access in the area's approved recording request (clause 2.2; AccessLevelNotApproved otherwise); -Right defaults to the level's rights and may not go beyond them (RightNotInApprovedAccessLevel); both are checked before the directory is read. Reads every user of the group, through nested groups, then adds a grant for each enabled member without one and revokes the grants that came from this group whose holders left it or were disabled. Grants made by hand are never touched (they are reported as KeptManual) unless -IncludeManualGrants, which revokes those of non-members too. A synced grant whose rights or level differ from those asked is replaced. As with Grant-RecordingAccess, nobody nominates themselves: an Administrator who is a member of the group gets SelfNominationRefused for their own grant (another Administrator runs the sync). Returns one change object per principal; -WhatIf lists both additions and revocations and changes nothing. The directory is read before anything is written; each principal's change is its own transaction and audit event, so a failure affects that person alone. Administrators only. Needs GroupMember.Read.All.</para>
     /// </summary>
-    /// <example><code>Sync-RecordingAccess -GroupId 5d1c… -ServiceArea 'Student Enquiries' -Right Play -Reason 'Student Enquiries supervisors group' -WhatIf</code><para>Shows who would gain and lose access.</para></example>
-    /// <example><code>Sync-RecordingAccess -GroupId 5d1c… -ServiceArea 'Student Enquiries' -Right Play, Download -Reason 'Supervisors group' | Where-Object Action -ne Unchanged</code><para>The nightly runbook step: only the changes are shown.</para></example>
+    /// <example><code>Sync-RecordingAccess -GroupId 5d1c… -ServiceArea 'Student Enquiries' -Level Adviser -Right Play -Reason 'Student Enquiries advisers group' -WhatIf</code><para>Shows who would gain and lose access.</para></example>
+    /// <example><code>Sync-RecordingAccess -GroupId 5d1c… -ServiceArea 'Student Enquiries' -Level Supervisor -Reason 'Supervisors group' | Where-Object Action -ne Unchanged</code><para>The nightly runbook step: only the changes are shown.</para></example>
     [Cmdlet(VerbsData.Sync, "RecordingAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AccessSyncChange))]
     public sealed class SyncRecordingAccessCommand : StoreCmdlet
@@ -197,8 +197,16 @@ namespace CallRecordingAdmin.Commands
         [ArgumentCompleter(typeof(ServiceAreaCompleter))]
         public string ServiceArea { get; set; }
 
-        /// <summary><para type="description">The rights members get: Play, Download, Copy, Share, Delete.</para></summary>
+        /// <summary><para type="description">The level of access members get: one of the staff groups in the area's approved recording request (e.g. Supervisor), as for Grant-RecordingAccess -Level.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("AccessLevel")]
+        [ValidateNotNullOrEmpty]
+        public string Level { get; set; }
+
+        /// <summary><para type="description">The rights members get: Play, Download, Copy, Share, Delete; within the level (default: the level's rights).</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Rights")]
+        [AllowEmptyCollection]
         [ListText]
         public AccessRight[] Right { get; set; }
 
@@ -219,7 +227,7 @@ namespace CallRecordingAdmin.Commands
             {
                 var sync = new GroupAccessSync(ActiveStore, GraphSession.Directory);
                 WriteVerbose("Reading the transitive members of group " + GroupId + ".");
-                plan = sync.Plan(GroupId, ServiceArea, rights, IncludeManualGrants);
+                plan = sync.Plan(GroupId, ServiceArea, Level, rights, IncludeManualGrants);
                 WriteVerbose(plan.Count(c => c.Action == AccessSyncAction.Added) + " to add, " + plan.Count(c => c.Action == AccessSyncAction.Revoked) + " to revoke, " +
                              plan.Count(c => c.Action == AccessSyncAction.Replaced) + " to replace, " + plan.Count(c => c.Action == AccessSyncAction.KeptManual) + " made by hand and left alone.");
                 foreach (var change in plan)
@@ -229,20 +237,18 @@ namespace CallRecordingAdmin.Commands
                         WriteObject(change);
                         continue;
                     }
-                    var what = change.Action == AccessSyncAction.Added ? "Grant " + GrantRegisterText(rights) + " on '" + change.ServiceArea + "' (member of group " + GroupId + ")"
+                    var what = change.Action == AccessSyncAction.Added ? "Grant " + change.Rights + " at level '" + change.Level + "' on '" + change.ServiceArea + "' (member of group " + GroupId + ")"
                         : change.Action == AccessSyncAction.Revoked ? "Revoke grant " + change.GrantId + " on '" + change.ServiceArea + "' (" + change.Detail + ")"
-                        : "Replace grant " + change.GrantId + " on '" + change.ServiceArea + "' with " + GrantRegisterText(rights);
+                        : "Replace grant " + change.GrantId + " on '" + change.ServiceArea + "' with " + change.Rights + " at level '" + change.Level + "'";
                     if (!ShouldProcess(change.Principal, what))
                     {
                         WriteObject(change);
                         continue;
                     }
-                    Try(change.Principal, () => WriteObject(sync.Apply(change, rights, Reason)));
+                    Try(change.Principal, () => WriteObject(sync.Apply(change, Level, rights, Reason)));
                 }
             });
         }
-
-        private static string GrantRegisterText(AccessRight[] rights) => string.Join("+", rights.Distinct().OrderBy(r => r));
     }
 
     /// <summary>
