@@ -32,7 +32,7 @@ namespace CallRecordingAdmin.Loading
         internal static void Unhook() => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
 
         private static Assembly ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
-            name.Name == ModuleInitializer.EngineAssemblyName
+            name.Name == ModuleInitializer.EngineAssemblyName || name.Name == ModuleInitializer.GraphAdapterAssemblyName
                 ? s_context.LoadFromAssemblyPath(Path.Combine(s_context._folder, name.Name + ".dll"))
                 : null;
 
