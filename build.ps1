@@ -101,6 +101,8 @@ function Get-NuGetRoot {
 
 function Invoke-Build {
     $src = Join-Path $Root 'src'
+    # The engine first, for both its targets (the cmdlet project's reference builds only its netstandard2.0 one).
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $src 'CallRecordingAdmin.Engine/CallRecordingAdmin.Engine.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly | Out-Host }
     Invoke-Native 'dotnet build' { dotnet build (Join-Path $src 'CallRecordingAdmin/CallRecordingAdmin.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly | Out-Host }
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $deps = Join-Path $ModuleOut 'Dependencies'
@@ -110,25 +112,38 @@ function Invoke-Build {
     $engineBin = Join-Path $src "CallRecordingAdmin.Engine/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $cmdletBin 'CallRecordingAdmin.dll'), (Join-Path $cmdletBin 'CallRecordingAdmin.pdb') $ModuleOut
     Copy-Item (Join-Path $engineBin '*.dll'), (Join-Path $engineBin 'CallRecordingAdmin.Engine.pdb') $deps
+    # The engine is also built for net8.0 (the platform's AES-GCM): PowerShell 7.4+ loads it from Dependencies/net8.0,
+    # Windows PowerShell 5.1 (and PowerShell on an older .NET) the netstandard2.0 build above. Same files on disk.
+    $engineNet8 = Join-Path $src "CallRecordingAdmin.Engine/bin/$Configuration/net8.0"
+    $depsNet8 = Join-Path $deps 'net8.0'
+    New-Item -ItemType Directory -Path $depsNet8 -Force | Out-Null
+    Copy-Item (Join-Path $engineNet8 '*.dll'), (Join-Path $engineNet8 'CallRecordingAdmin.Engine.pdb') $depsNet8
     # The Microsoft Graph adapter and its libraries (Graph SDK, Kiota, Azure.Identity, MSAL) load in the same private context.
     $graphBin = Join-Path $src "CallRecordingAdmin.Graph/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $graphBin '*.dll'), (Join-Path $graphBin 'CallRecordingAdmin.Graph.pdb') $deps -Force
 
-    # Every assembly the engine and the adapter need must be in Dependencies: a missing one fails the build, not the user.
+    # Every assembly the engine and the adapter need must be in Dependencies (the engine's net8.0 build: Dependencies/net8.0):
+    # a missing one fails the build, not the user.
     foreach ($project in 'CallRecordingAdmin.Graph', 'CallRecordingAdmin.Engine') {
         $assets = Get-Content (Join-Path $src "$project/obj/project.assets.json") -Raw | ConvertFrom-Json
-        $target = ($assets.targets.PSObject.Properties | Select-Object -First 1).Value
         $nuget = $assets.project.restore.packagesPath
-        foreach ($package in $target.PSObject.Properties) {
+        foreach ($framework in $assets.targets.PSObject.Properties) {
+        $folder = if ($framework.Name -like 'net8.0*') { $depsNet8 } else { $deps }
+        foreach ($package in $framework.Value.PSObject.Properties) {
             $runtime = $package.Value.PSObject.Properties['runtime']
             if (-not $runtime) { continue }
             foreach ($file in $runtime.Value.PSObject.Properties.Name) {
                 if ($file -notlike '*.dll') { continue }
                 $name = Split-Path $file -Leaf
-                if (-not (Test-Path (Join-Path $deps $name))) { throw "Dependency $name of package $($package.Name) ($project) is missing from the module's Dependencies folder." }
+                if (Test-Path (Join-Path $folder $name)) { continue }
+                # On net8.0 the SDK keeps the runtime's own copy of an assembly the runtime ships (System.Text.Json, System.Security.AccessControl, ...).
+                if ($folder -eq $depsNet8 -and (Test-Path (Join-Path ([System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()) $name))) { continue }
+                throw "Dependency $name of package $($package.Name) ($project, $($framework.Name)) is missing from $folder."
             }
         }
+        }
     }
+    $target = ($assets.targets.PSObject.Properties | Select-Object -First 1).Value
     # The native SQLite library for each supported OS and processor.
     $lib = $target.PSObject.Properties | Where-Object Name -like 'SQLitePCLRaw.lib.e_sqlite3/*' | Select-Object -First 1
     $libFolder = Join-Path $nuget ($lib.Name.ToLowerInvariant())
