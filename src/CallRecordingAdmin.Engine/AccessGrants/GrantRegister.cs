@@ -106,10 +106,10 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         /// <summary>Clause 3.1: nobody nominates themselves or shares with themselves; another member of staff must.</summary>
         private static void RequireNotSelf(ChangeContext ctx, string principal)
         {
-            if (string.Equals(principal, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+            if (SeparationOfDuties.IsActor(ctx, principal))
             {
                 throw new PolicyException("SelfNominationRefused", FailureKind.PermissionDenied,
-                    "'" + ctx.Principal + "' may not nominate themselves for access to recordings (or share one with themselves); another Administrator must.", principal, "3.1");
+                    SeparationOfDuties.Who(ctx, principal) + " may not nominate themselves for access to recordings (or share one with themselves); another Administrator must.", principal, "3.1");
             }
         }
 

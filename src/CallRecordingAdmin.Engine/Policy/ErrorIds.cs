@@ -84,7 +84,7 @@ namespace CallRecordingAdmin.Engine.Policy
 
             // People and roles
             E("PrincipalRequired", Arg, null, "A principal must name a person or account (DOMAIN\\user or user@domain)."),
-            E("PrincipalInvalid", Arg, null, "A principal is longer than 256 characters."),
+            E("PrincipalInvalid", Arg, null, "A principal is longer than 256 characters, or holds invisible characters (format, zero-width, combining marks) or mixes Latin, Cyrillic and Greek letters (lookalike accounts)."),
             E("AccessDenied", Denied, "2.2, 2.5, 3.1, 3.2 or none", "The acting principal lacks the role the change needs; the refusal is logged.", RefusalLog.Role),
             E("RoleAlreadyAssigned", Exists, null, "The principal already holds that role (in that area)."),
             E("RoleNotAreaScoped", Arg, null, "A store-wide role was given a service area."),
