@@ -10,7 +10,7 @@
                about_ help, and Dependencies/ with the engine, its libraries and the native SQLite library
                for linux-x64, linux-arm64, linux-musl-x64, linux-musl-arm64, win-x64, win-x86, win-arm64,
                osx-x64 and osx-arm64. That folder imports on its own: copy it anywhere on $env:PSModulePath.
-      Test     Build, then the xunit engine tests and the Pester tests (against the BUILT module, each file in
+      Test     Build, then the xunit engine and Graph adapter tests and the Pester tests (against the BUILT module, each file in
                a fresh pwsh). Ends with one line 'N passed, N failed' (the sum over both) and exits non-zero
                on any failure.
       Demo     Build, then runs module/Examples/Demo.ps1 against a new store (in a fresh folder, or -StorePath).
@@ -101,6 +101,8 @@ function Get-NuGetRoot {
 
 function Invoke-Build {
     $src = Join-Path $Root 'src'
+    # The engine first, for both its targets (the cmdlet project's reference builds only its netstandard2.0 one).
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $src 'CallRecordingAdmin.Engine/CallRecordingAdmin.Engine.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly | Out-Host }
     Invoke-Native 'dotnet build' { dotnet build (Join-Path $src 'CallRecordingAdmin/CallRecordingAdmin.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly | Out-Host }
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $deps = Join-Path $ModuleOut 'Dependencies'
@@ -110,20 +112,38 @@ function Invoke-Build {
     $engineBin = Join-Path $src "CallRecordingAdmin.Engine/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $cmdletBin 'CallRecordingAdmin.dll'), (Join-Path $cmdletBin 'CallRecordingAdmin.pdb') $ModuleOut
     Copy-Item (Join-Path $engineBin '*.dll'), (Join-Path $engineBin 'CallRecordingAdmin.Engine.pdb') $deps
+    # The engine is also built for net8.0 (the platform's AES-GCM): PowerShell 7.4+ loads it from Dependencies/net8.0,
+    # Windows PowerShell 5.1 (and PowerShell on an older .NET) the netstandard2.0 build above. Same files on disk.
+    $engineNet8 = Join-Path $src "CallRecordingAdmin.Engine/bin/$Configuration/net8.0"
+    $depsNet8 = Join-Path $deps 'net8.0'
+    New-Item -ItemType Directory -Path $depsNet8 -Force | Out-Null
+    Copy-Item (Join-Path $engineNet8 '*.dll'), (Join-Path $engineNet8 'CallRecordingAdmin.Engine.pdb') $depsNet8
+    # The Microsoft Graph adapter and its libraries (Graph SDK, Kiota, Azure.Identity, MSAL) load in the same private context.
+    $graphBin = Join-Path $src "CallRecordingAdmin.Graph/bin/$Configuration/netstandard2.0"
+    Copy-Item (Join-Path $graphBin '*.dll'), (Join-Path $graphBin 'CallRecordingAdmin.Graph.pdb') $deps -Force
 
-    # Every assembly the engine needs must be in Dependencies: a missing one fails the build, not the user.
-    $assets = Get-Content (Join-Path $src 'CallRecordingAdmin.Engine/obj/project.assets.json') -Raw | ConvertFrom-Json
-    $target = ($assets.targets.PSObject.Properties | Select-Object -First 1).Value
-    $nuget = $assets.project.restore.packagesPath
-    foreach ($package in $target.PSObject.Properties) {
-        $runtime = $package.Value.PSObject.Properties['runtime']
-        if (-not $runtime) { continue }
-        foreach ($file in $runtime.Value.PSObject.Properties.Name) {
-            if ($file -notlike '*.dll') { continue }
-            $name = Split-Path $file -Leaf
-            if (-not (Test-Path (Join-Path $deps $name))) { throw "Dependency $name of package $($package.Name) is missing from the module's Dependencies folder." }
+    # Every assembly the engine and the adapter need must be in Dependencies (the engine's net8.0 build: Dependencies/net8.0):
+    # a missing one fails the build, not the user.
+    foreach ($project in 'CallRecordingAdmin.Graph', 'CallRecordingAdmin.Engine') {
+        $assets = Get-Content (Join-Path $src "$project/obj/project.assets.json") -Raw | ConvertFrom-Json
+        $nuget = $assets.project.restore.packagesPath
+        foreach ($framework in $assets.targets.PSObject.Properties) {
+        $folder = if ($framework.Name -like 'net8.0*') { $depsNet8 } else { $deps }
+        foreach ($package in $framework.Value.PSObject.Properties) {
+            $runtime = $package.Value.PSObject.Properties['runtime']
+            if (-not $runtime) { continue }
+            foreach ($file in $runtime.Value.PSObject.Properties.Name) {
+                if ($file -notlike '*.dll') { continue }
+                $name = Split-Path $file -Leaf
+                if (Test-Path (Join-Path $folder $name)) { continue }
+                # On net8.0 the SDK keeps the runtime's own copy of an assembly the runtime ships (System.Text.Json, System.Security.AccessControl, ...).
+                if ($folder -eq $depsNet8 -and (Test-Path (Join-Path ([System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()) $name))) { continue }
+                throw "Dependency $name of package $($package.Name) ($project, $($framework.Name)) is missing from $folder."
+            }
+        }
         }
     }
+    $target = ($assets.targets.PSObject.Properties | Select-Object -First 1).Value
     # The native SQLite library for each supported OS and processor.
     $lib = $target.PSObject.Properties | Where-Object Name -like 'SQLitePCLRaw.lib.e_sqlite3/*' | Select-Object -First 1
     $libFolder = Join-Path $nuget ($lib.Name.ToLowerInvariant())
@@ -155,18 +175,27 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory $results -Force | Out-Null
 
-    Write-Host '== xunit: engine tests'
-    & dotnet test (Join-Path $Root 'tests/Engine.Tests/Engine.Tests.csproj') -c $Configuration --nologo -v quiet --logger "trx;LogFileName=engine.trx" --results-directory $results
-    $xunitExit = $LASTEXITCODE
-    $trx = Get-ChildItem $results -Filter engine.trx -Recurse | Select-Object -First 1
     $xPassed = 0; $xFailed = 0
-    if ($trx) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
-        $xPassed = [int]$counters.passed
-        $xFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    foreach ($suite in @(@{ Name = 'engine'; Project = 'tests/Engine.Tests/Engine.Tests.csproj' }, @{ Name = 'graph'; Project = 'tests/Graph.Tests/Graph.Tests.csproj' })) {
+        Write-Host "== xunit: $($suite.Name) tests"
+        & dotnet test (Join-Path $Root $suite.Project) -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$($suite.Name).trx" --results-directory $results
+        $xunitExit = $LASTEXITCODE
+        $trx = Get-ChildItem $results -Filter "$($suite.Name).trx" -Recurse | Select-Object -First 1
+        $sPassed = 0; $sFailed = 0
+        if ($trx) {
+            $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+            $sPassed = [int]$counters.passed
+            $sFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        }
+        if ($xunitExit -ne 0 -and $sFailed -eq 0) { $sFailed = 1; Write-Host "xunit ($($suite.Name)) did not complete." }
+        Write-Host "xunit ($($suite.Name)): $sPassed passed, $sFailed failed"
+        $xPassed += $sPassed; $xFailed += $sFailed
     }
-    if ($xunitExit -ne 0 -and $xFailed -eq 0) { $xFailed = 1; Write-Host 'xunit did not complete.' }
     Write-Host "xunit: $xPassed passed, $xFailed failed"
+
+    # The local Microsoft Graph stand-in (WireMock.Net on 127.0.0.1) that the Pester suite starts.
+    Invoke-Native 'build of the Graph mock server' { dotnet build (Join-Path $Root 'tests/GraphMock/GraphMock.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly | Out-Host }
+    $graphMock = Join-Path $Root "tests/GraphMock/bin/$Configuration/net10.0/GraphMock.dll"
 
     Write-Host '== Pester: module tests against the built module'
     Invoke-Native 'restore of Pester' { dotnet restore (Join-Path $Root 'tests/Module.Tests/Module.Tests.csproj') --nologo -v quiet }
@@ -177,6 +206,7 @@ function Invoke-Test {
 Import-Module '$pester' -Force
 `$env:CALLRECORDINGADMIN_TEST_MODULE = '$ModuleOut'
 `$env:CALLRECORDINGADMIN_TEST_NUGET = '$(Get-NuGetRoot)'
+`$env:CALLRECORDINGADMIN_TEST_GRAPHMOCK = '$graphMock'
 `$config = New-PesterConfiguration
 `$config.Run.Path = '$(Join-Path $Root 'tests/Module.Tests')'
 `$config.Run.PassThru = `$true

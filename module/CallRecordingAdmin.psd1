@@ -24,7 +24,9 @@
         'New-SubjectAccessRequest', 'Get-SubjectAccessRequest', 'Export-SubjectAccessRequest',
         'Get-AuditEvent', 'Test-AuditChain', 'Export-AuditCheckpoint',
         'Add-ServiceAreaMember', 'Get-ServiceAreaMember', 'Remove-ServiceAreaMember', 'Register-StaffNotification', 'Get-StaffNotification',
-        'Register-NotificationMeasure', 'Get-NotificationMeasure', 'Get-ComplianceReport', 'Export-ComplianceReport'
+        'Register-NotificationMeasure', 'Get-NotificationMeasure', 'Get-ComplianceReport', 'Export-ComplianceReport',
+        'Connect-RecordingGraph', 'Disconnect-RecordingGraph', 'Sync-RecordingAccess', 'Import-GraphCallRecord', 'Test-RecordingAccess',
+        'Sync-ServiceAreaMember', 'Send-StaffNotification'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -256,8 +256,8 @@ if ('AuditChain' -in $Only) {
     Connect-RecordingStore $log.Store.Path -Identity 'auditor@uni.test'
     # The same bytes the chain hashes: each event's canonical text (every field length-prefixed, previous hash last).
     # SQLite's length() counts characters and .NET's counts UTF-16 units: the same for these ASCII rows.
-    $fields = 'seq', 'occurred_at', 'principal', 'action', 'target_type', 'target', 'details', 'prev_hash'
-    $canonical = 'SELECT ' + (($fields | ForEach-Object { "length($_) || ':' || $_ || char(10)" }) -join ' || ') + ', hash FROM audit_event ORDER BY seq;'
+    $fields = 'seq', 'occurred_at', 'principal', 'os_account', 'action', 'target_type', 'target', 'details', 'prev_hash'
+    $canonical = "SELECT '2:v2' || char(10) || " + (($fields | ForEach-Object { "length($_) || ':' || $_ || char(10)" }) -join ' || ') + ', hash FROM audit_event ORDER BY seq;'
     $hashOut = Join-Path $work 'chain.sha256'
     $chainOurs = { param($r)
         $ms = Measure-Ms { $script:report = Test-AuditChain }

@@ -43,6 +43,7 @@ public static class CraBenchSeed
         private readonly StringBuilder _sb = new StringBuilder(512);
         public long Seq;
         public string Hash;
+        private static readonly string OsAccount = Environment.UserName;
 
         public Chain(DbConnection c, DbTransaction tx, string storeId)
         {
@@ -56,15 +57,18 @@ public static class CraBenchSeed
                     else { Seq = 0; Hash = Hex(_sha.ComputeHash(Encoding.UTF8.GetBytes("CallRecordingAdmin audit genesis " + storeId))); }
                 }
             }
-            _insert = Command(c, tx, "INSERT INTO audit_event(seq, occurred_at, principal, action, target_type, target, details, prev_hash, hash) VALUES ($s, $o, $p, $a, $tt, $t, $d, $ph, $h)",
-                "$s", "$o", "$p", "$a", "$tt", "$t", "$d", "$ph", "$h");
+            // Canonical format 2 (AuditChain.FormatWithOsAccount), as the module writes since migration 5: a format-1 event
+            // after the store's own format-2 events is refused by Test-AuditChain as a rewrite.
+            _insert = Command(c, tx, "INSERT INTO audit_event(seq, occurred_at, principal, action, target_type, target, details, prev_hash, hash, format, os_account) VALUES ($s, $o, $p, $a, $tt, $t, $d, $ph, $h, 2, $os)",
+                "$s", "$o", "$p", "$a", "$tt", "$t", "$d", "$ph", "$h", "$os");
+            _insert.Parameters["$os"].Value = OsAccount;
         }
 
         public void Append(string occurredAt, string principal, string action, string targetType, string target, string details)
         {
             var seq = Seq + 1;
             _sb.Clear();
-            foreach (var f in new[] { seq.ToString(CultureInfo.InvariantCulture), occurredAt, principal, action, targetType, target, details, Hash })
+            foreach (var f in new[] { "v2", seq.ToString(CultureInfo.InvariantCulture), occurredAt, principal, OsAccount, action, targetType, target, details, Hash })
                 _sb.Append(f.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(f).Append('\n');
             var hash = Hex(_sha.ComputeHash(Encoding.UTF8.GetBytes(_sb.ToString())));
             Set(_insert, seq, occurredAt, principal, action, targetType, target, details, Hash, hash);

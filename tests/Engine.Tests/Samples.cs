@@ -39,6 +39,43 @@ namespace Engine.Tests
             return ms.ToArray();
         }
 
+        /// <summary>
+        /// A PCM WAV, 8 kHz mono 16-bit by default, whose header fields can each be made to lie: <paramref name="byteRate"/>,
+        /// <paramref name="blockAlign"/>, the data chunk's claimed size (<paramref name="dataSize"/>), the RIFF size
+        /// (<paramref name="riffSize"/>, default the truth), and bytes appended after the last chunk (<paramref name="trailer"/>,
+        /// counted in the RIFF size when <paramref name="trailerInRiff"/>).
+        /// </summary>
+        public static byte[] WavLying(int samples = 800, int? byteRate = null, int? blockAlign = null, uint? dataSize = null, uint? riffSize = null,
+            byte[] trailer = null, bool trailerInRiff = false)
+        {
+            var dataBytes = samples * 2;
+            trailer = trailer ?? new byte[0];
+            var ms = new MemoryStream();
+            var w = new BinaryWriter(ms);
+            w.Write(Encoding.ASCII.GetBytes("RIFF"));
+            w.Write(riffSize ?? (uint)(4 + 8 + 16 + 8 + dataBytes + (trailerInRiff ? trailer.Length : 0)));
+            w.Write(Encoding.ASCII.GetBytes("WAVE"));
+            w.Write(Encoding.ASCII.GetBytes("fmt ")); w.Write(16);
+            w.Write((short)1); w.Write((short)1); w.Write(8000); w.Write(byteRate ?? 16000); w.Write((short)(blockAlign ?? 2)); w.Write((short)16);
+            w.Write(Encoding.ASCII.GetBytes("data")); w.Write(dataSize ?? (uint)dataBytes);
+            for (var i = 0; i < samples; i++) w.Write((short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 8000.0)));
+            w.Write(trailer);
+            w.Flush();
+            return ms.ToArray();
+        }
+
+        /// <summary>A small but real ZIP archive (one stored file), for WAV/ZIP polyglots.</summary>
+        public static byte[] Zip()
+        {
+            var ms = new MemoryStream();
+            using (var zip = new System.IO.Compression.ZipArchive(ms, System.IO.Compression.ZipArchiveMode.Create, true))
+            using (var e = new StreamWriter(zip.CreateEntry("evil.ps1").Open()))
+            {
+                e.Write("Write-Host 'polyglot'");
+            }
+            return ms.ToArray();
+        }
+
         /// <summary>The 44-byte RIFF/WAVE header of a PCM file whose data chunk holds nothing.</summary>
         public static byte[] WavStub()
         {

@@ -148,7 +148,7 @@ Describe 'Help for <Name>' -ForEach $Cmdlets {
     }
 
     It 'declares typed output' {
-        if ($Name -ne 'Disconnect-RecordingStore') { $command.OutputType | Should -Not -BeNullOrEmpty }
+        if ($Name -notin 'Disconnect-RecordingStore', 'Disconnect-RecordingGraph') { $command.OutputType | Should -Not -BeNullOrEmpty }
     }
 }
 
@@ -212,12 +212,15 @@ Describe 'WhatIf changes nothing' {
             'Register-StaffNotification' = { Register-StaffNotification -Principal 'member@uni.test' -ServiceArea 'Recorded Area' -Kind Induction -WhatIf }
             'Register-NotificationMeasure' = { Register-NotificationMeasure -ServiceArea 'Recorded Area' -Description 'd' -WhatIf }
             'Export-ComplianceReport'  = { Export-ComplianceReport -Path (Join-Path $TestDrive 'whatif.html') -WhatIf }
+            'Import-GraphCallRecord'   = { Import-GraphCallRecord -After ([datetime]::UtcNow.AddDays(-1)) -Before ([datetime]::UtcNow) -WhatIf }
         }
     }
 
     It 'for every changing cmdlet of the module' {
         $changing = Get-Command -Module CallRecordingAdmin | Where-Object { $_.Parameters.ContainsKey('WhatIf') } | ForEach-Object Name
-        $missing = $changing | Where-Object { $_ -notin $changes.Keys -and $_ -notin 'New-RecordingStore', 'Stop-RecordingRequest' }
+        # Sync-RecordingAccess, Sync-ServiceAreaMember and Send-StaffNotification -WhatIf read the directory or need a mailer first:
+        # their cases run against the local Graph in Graph.Tests.ps1 and StaffMail.Tests.ps1.
+        $missing = $changing | Where-Object { $_ -notin $changes.Keys -and $_ -notin 'New-RecordingStore', 'Stop-RecordingRequest', 'Sync-RecordingAccess', 'Sync-ServiceAreaMember', 'Send-StaffNotification' }
         $missing | Should -BeNullOrEmpty -Because 'every changing cmdlet needs a -WhatIf case here'
         $before = Get-RecordingStore
         foreach ($name in $changes.Keys) {

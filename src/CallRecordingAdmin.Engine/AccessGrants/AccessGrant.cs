@@ -34,6 +34,10 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         public DateTimeOffset? RevokedAt { get; set; }
         public string RevokedBy { get; set; }
         public string RevokeReason { get; set; }
+        /// <summary>The directory group whose membership this grant follows (Sync-RecordingAccess); empty for a grant made by hand.</summary>
+        public string SourceGroup { get; set; }
+        /// <summary>The grantee's directory object id, once resolved (a sync or Test-RecordingAccess -Directory); empty until then.</summary>
+        public string DirectoryObjectId { get; set; }
     }
 
     /// <summary>Filters for Get-RecordingAccess.</summary>

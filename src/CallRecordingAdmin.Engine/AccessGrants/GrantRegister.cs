@@ -61,7 +61,14 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         /// levels of access in the area's approved recording request (clause 2.2); <paramref name="rights"/> default to the
         /// level's and may not go beyond them. Administrators only, and never for themselves (another Administrator does).
         /// </summary>
-        public AccessGrant Grant(string principal, string serviceArea, string level, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy)
+        public AccessGrant Grant(string principal, string serviceArea, string level, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy) =>
+            Grant(principal, serviceArea, level, rights, reason, reviewBy, null, null);
+
+        /// <summary>
+        /// A nomination that came from a directory group (Sync-RecordingAccess): the grant remembers the group and the
+        /// person's directory object id, so a later sync revokes it when they leave and never touches grants made by hand.
+        /// </summary>
+        internal AccessGrant Grant(string principal, string serviceArea, string level, IReadOnlyList<AccessRight> rights, string reason, DateTimeOffset? reviewBy, string sourceGroup, string directoryObjectId)
         {
             principal = Principal.Normalise(principal);
             var why = Text.Required(reason, "ReasonRequired", "a nomination needs a reason (-Reason).", "3.1");
@@ -82,14 +89,17 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                         "'" + principal + "' already holds grant " + existing + " in '" + area.Name + "'; revoke it first to change its rights.", principal);
                 }
                 var id = Ids.New("grant");
-                ctx.Execute(@"INSERT INTO access_grant(id, principal, service_area_id, rights, access_level, reason, review_by, granted_at, granted_by)
-                              VALUES ($id, $p, $a, $r, $lvl, $why, $rb, $t, $by)",
+                ctx.Execute(@"INSERT INTO access_grant(id, principal, service_area_id, rights, access_level, reason, review_by, granted_at, granted_by, source_group, directory_object_id)
+                              VALUES ($id, $p, $a, $r, $lvl, $why, $rb, $t, $by, $sg, $oid)",
                     ("$id", id), ("$p", principal), ("$a", area.Id), ("$r", RightsText(rights)), ("$lvl", approved.Name), ("$why", why),
-                    ("$rb", Timestamp.ToText(review)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
-                ctx.Audit("GrantRecordingAccess", "AccessGrant", id, new Dictionary<string, object>
+                    ("$rb", Timestamp.ToText(review)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal),
+                    ("$sg", (object)sourceGroup ?? DBNull.Value), ("$oid", (object)directoryObjectId ?? DBNull.Value));
+                var details = new Dictionary<string, object>
                 {
                     ["principal"] = principal, ["serviceArea"] = area.Name, ["level"] = approved.Name, ["rights"] = RightsText(rights), ["reviewBy"] = review, ["reason"] = why,
-                });
+                };
+                if (sourceGroup != null) { details["sourceGroup"] = sourceGroup; details["directoryObjectId"] = directoryObjectId; }
+                ctx.Audit("GrantRecordingAccess", "AccessGrant", id, details);
                 return Load(ctx, id);
             });
         }
@@ -97,10 +107,10 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         /// <summary>Clause 3.1: nobody nominates themselves or shares with themselves; another member of staff must.</summary>
         private static void RequireNotSelf(ChangeContext ctx, string principal)
         {
-            if (string.Equals(principal, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+            if (SeparationOfDuties.IsActor(ctx, principal))
             {
                 throw new PolicyException("SelfNominationRefused", FailureKind.PermissionDenied,
-                    "'" + ctx.Principal + "' may not nominate themselves for access to recordings (or share one with themselves); another Administrator must.", principal, "3.1");
+                    SeparationOfDuties.Who(ctx, principal) + " may not nominate themselves for access to recordings (or share one with themselves); another Administrator must.", principal, "3.1");
             }
         }
 
@@ -273,6 +283,8 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 RevokedAt = r.NullableTime("revoked_at"),
                 RevokedBy = r.Text("revoked_by"),
                 RevokeReason = r.Text("revoke_reason"),
+                SourceGroup = r.Text("source_group") ?? "",
+                DirectoryObjectId = r.Text("directory_object_id") ?? "",
             };
             g.Status = AccessRules.StatusOf(g.RevokedAt, g.ExpiresOn, g.ReviewBy, now);
             return g;

@@ -64,6 +64,35 @@ namespace CallRecordingAdmin.Engine.Audit
             }
         }
 
+        /// <summary>
+        /// <see cref="Sha256Hex"/> for a whole chain walk: one SHA-256 instance and one UTF-8 buffer, and the digest
+        /// compared with the stored lower-case hex without building a string.
+        /// </summary>
+        internal sealed class ChainHasher : IDisposable
+        {
+            private readonly SHA256 _sha = SHA256.Create();
+            private byte[] _buffer = new byte[1024];
+
+            /// <summary>True when the SHA-256 of <paramref name="text"/>'s UTF-8 bytes, in lower-case hex, is exactly <paramref name="hex"/> (what Sha256Hex(text) == hex said).</summary>
+            public bool Matches(string text, string hex)
+            {
+                if (hex == null || hex.Length != 64) return false;
+                var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+                if (_buffer.Length < needed) _buffer = new byte[Math.Max(needed, _buffer.Length * 2)];
+                var count = Encoding.UTF8.GetBytes(text, 0, text.Length, _buffer, 0);
+                var digest = _sha.ComputeHash(_buffer, 0, count);
+                for (var i = 0; i < digest.Length; i++)
+                {
+                    if (hex[2 * i] != LowerHex[digest[i] >> 4] || hex[2 * i + 1] != LowerHex[digest[i] & 0xF]) return false;
+                }
+                return true;
+            }
+
+            private const string LowerHex = "0123456789abcdef";
+
+            public void Dispose() => _sha.Dispose();
+        }
+
         /// <summary>Compact JSON with keys in ordinal order; null values are left out.</summary>
         public static string DetailsJson(IDictionary<string, object> details)
         {
@@ -195,10 +224,18 @@ namespace CallRecordingAdmin.Engine.Audit
             long expectedSeq = 1;
             string checkpointHashSeen = null;
             var newestFormat = 0;
-            foreach (var (seq, canonical, prev, hash, format, principal, osAccount) in db.Query("SELECT * FROM audit_event ORDER BY seq", null, r =>
-                     (r.Long("seq"),
-                      Canonical((int)r.Long("format"), r.Long("seq"), r.Text("occurred_at"), r.Text("principal"), r.Text("os_account"), r.Text("action"), r.Text("target_type"), r.Text("target"), r.Text("details"), r.Text("prev_hash")),
-                      r.Text("prev_hash"), r.Text("hash"), (int)r.Long("format"), r.Text("principal"), r.Text("os_account"))))
+            // Columns by position (one SELECT list, no lookup by name per cell) and one hasher for the whole walk.
+            string Cell(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+            using (var hasher = new ChainHasher())
+            foreach (var (seq, canonical, prev, hash, format, principal, osAccount) in db.Query(
+                     "SELECT seq, format, occurred_at, principal, os_account, action, target_type, target, details, prev_hash, hash FROM audit_event ORDER BY seq", null, r =>
+                     {
+                         long rowSeq = r.GetInt64(0);
+                         var rowFormat = (int)r.GetInt64(1);
+                         string rowPrincipal = Cell(r, 3), rowOsAccount = Cell(r, 4), rowPrev = Cell(r, 9);
+                         return (rowSeq, Canonical(rowFormat, rowSeq, Cell(r, 2), rowPrincipal, rowOsAccount, Cell(r, 5), Cell(r, 6), Cell(r, 7), Cell(r, 8), rowPrev),
+                                 rowPrev, Cell(r, 10), rowFormat, rowPrincipal, rowOsAccount);
+                     }))
             {
                 report.EventCount++;
                 if (format < FormatWithOsAccount) report.EventsWithoutOsAccount++;
@@ -221,7 +258,7 @@ namespace CallRecordingAdmin.Engine.Audit
                     {
                         problem = "Event " + seq + " does not follow event " + (seq - 1) + ": its previous-hash does not match (a row was deleted, inserted or reordered, or event " + (seq - 1) + " was altered).";
                     }
-                    else if (!string.Equals(Sha256Hex(canonical), hash, StringComparison.Ordinal))
+                    else if (!hasher.Matches(canonical, hash))
                     {
                         problem = "Event " + seq + " was altered after it was written: its content no longer matches its hash.";
                     }

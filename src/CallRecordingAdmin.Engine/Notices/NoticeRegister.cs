@@ -141,7 +141,17 @@ namespace CallRecordingAdmin.Engine.Notices
         {
             principal = Principal.Normalise(principal);
             var proof = Text.Optional(evidence, "-Evidence");
-            return _store.Change("record staff notifications", ctx =>
+            return _store.Change("record staff notifications", ctx => RegisterIn(ctx, principal, serviceArea, kind, date, proof));
+        }
+
+        /// <summary>
+        /// <see cref="Register"/> inside a change that is already running: Send-StaffNotification records the notice in the
+        /// same transaction as the mail service's acceptance of the mail. Every check comes before the first write.
+        /// </summary>
+        internal static StaffNotification RegisterIn(ChangeContext ctx, string principal, string serviceArea, NoticeKind kind, DateTime? date, string evidence)
+        {
+            principal = Principal.Normalise(principal);
+            var proof = Text.Optional(evidence, "-Evidence");
             {
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);
                 RequireRosterKeeper(ctx, area, "record staff notifications in '" + area.Name + "'");
@@ -176,7 +186,7 @@ namespace CallRecordingAdmin.Engine.Notices
                     r.Read();
                     return MapNotification(r);
                 }
-            });
+            }
         }
 
         /// <summary>The notices on record, oldest first.</summary>

@@ -84,7 +84,7 @@ namespace CallRecordingAdmin.Engine.Policy
 
             // People and roles
             E("PrincipalRequired", Arg, null, "A principal must name a person or account (DOMAIN\\user or user@domain)."),
-            E("PrincipalInvalid", Arg, null, "A principal is longer than 256 characters."),
+            E("PrincipalInvalid", Arg, null, "A principal is longer than 256 characters, or holds invisible characters (format, zero-width, combining marks) or mixes Latin, Cyrillic and Greek letters (lookalike accounts)."),
             E("AccessDenied", Denied, "2.2, 2.5, 3.1, 3.2 or none", "The acting principal lacks the role the change needs; the refusal is logged.", RefusalLog.Role),
             E("RoleAlreadyAssigned", Exists, null, "The principal already holds that role (in that area)."),
             E("RoleNotAreaScoped", Arg, null, "A store-wide role was given a service area."),
@@ -212,6 +212,25 @@ namespace CallRecordingAdmin.Engine.Policy
             E("MemberExists", Exists, "2.3", "The principal is already on the area's roster."),
             E("MemberNotFound", NotFound, "2.3", "The principal is not on the area's roster."),
             E("NoticeKindMismatch", Arg, "2.3", "The kind of notice does not fit the person's relation to the area (members: Induction or Annual; frequent callers: FrequentCaller)."),
+            // Microsoft 365 through Microsoft Graph (issue 14)
+            E("GraphNotConnected", Op, null, "No Microsoft Graph connection in this session: run Connect-RecordingGraph first."),
+            E("GraphParameterRequired", Arg, null, "The way of signing in chosen needs a parameter that was not given (-TenantId, -ClientId, -CertificatePath, …) or was empty."),
+            E("GraphTokenRequired", Arg, null, "-AccessToken was empty."),
+            E("GraphEndpointInvalid", Arg, null, "-Endpoint is not an absolute https URI (plain http only for a server on this machine)."),
+            E("GraphCertificateUnreadable", Read, null, "The certificate file could not be read (wrong password, or not a PFX/PEM with its private key)."),
+            E("GraphCertificateNotFound", NotFound, null, "No certificate with that thumbprint is in the CurrentUser or LocalMachine 'My' store."),
+            E("GraphPermissionMissing", Denied, null, "Graph answered 403: the app registration lacks the permission the message names (GroupMember.Read.All, CallRecords.Read.All, Mail.Send, …)."),
+            E("GraphAuthenticationFailed", Security, null, "Graph refused the credential or token (401), or sign-in failed."),
+            E("GraphThrottled", Unavailable, null, "Graph kept answering 429 after the SDK's retries honoured Retry-After; run again later."),
+            E("GraphRequestFailed", Op, null, "Graph answered with another error; its code and message are in the error."),
+            E("DirectoryUnavailable", Unavailable, null, "Microsoft Graph could not be reached (network, DNS, TLS); nothing was changed."),
+            E("GroupIdInvalid", Arg, null, "-GroupId is not a directory group id (a GUID)."),
+            E("MailAddressInvalid", Arg, null, "A mail address (-MailTo, -From, a roster e-mail) is not name@domain."),
+            E("MailNotFound", NotFound, null, "There is no outbox message with that id."),
+            E("CheckpointWitnessNotIndependent", Arg, null, "The checkpoint's witness mailbox belongs to an Administrator of the store; mail it to someone outside them (the DPO)."),
+            E("StaffNotificationMailRefused", FailureKind.ConnectionError, null, "Send-StaffNotification: the mail service did not accept the mail to that member, so no notice is registered for them; the outbox row says why."),
+            E("StaffNotificationNotSent", Data, null, "Send-StaffNotification: the member has no usable e-mail address on the roster; nothing was sent or registered for them."),
+            E("CheckpointMailRefused", FailureKind.ConnectionError, null, "The checkpoint was exported and recorded, but the mail service refused the mail; the outbox row says why."),
         };
 
         private static readonly Dictionary<string, ErrorIdInfo> ById = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);

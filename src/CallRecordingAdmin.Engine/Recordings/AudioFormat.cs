@@ -88,11 +88,29 @@ namespace CallRecordingAdmin.Engine.Recordings
                 why = "its fmt chunk is not possible (" + wav.Channels + " channels, " + wav.SampleRate + " Hz, " + wav.ByteRate + " bytes a second)";
                 return null;
             }
-            if ((codec == 1 || codec == 3 || codec == 6 || codec == 7) && (wav.BitsPerSample < 8 || wav.BitsPerSample > 64 || wav.BitsPerSample % 8 != 0))
+            var linear = codec == 1 || codec == 3 || codec == 6 || codec == 7 || codec == 0xFFFE;
+            if (linear && (wav.BitsPerSample < 8 || wav.BitsPerSample > 64 || wav.BitsPerSample % 8 != 0))
             {
                 why = "its fmt chunk gives " + wav.BitsPerSample + " bits a sample";
                 return null;
             }
+            // The fmt fields must agree with each other, or the duration (data bytes / ByteRate) is a lie.
+            if (linear && wav.BlockAlign != wav.Channels * (wav.BitsPerSample / 8))
+            {
+                why = "its fmt chunk is inconsistent: BlockAlign " + wav.BlockAlign + " is not " + wav.Channels + " channels x " + wav.BitsPerSample / 8 + " bytes";
+                return null;
+            }
+            if (linear && (long)wav.ByteRate != (long)wav.SampleRate * wav.BlockAlign)
+            {
+                why = "its fmt chunk is inconsistent: ByteRate " + wav.ByteRate + " is not " + wav.SampleRate + " Hz x BlockAlign " + wav.BlockAlign;
+                return null;
+            }
+            if (codec == 0x31 && (wav.BlockAlign != 65 * wav.Channels || Math.Abs((long)wav.ByteRate * 320 - (long)wav.SampleRate * wav.BlockAlign) > 320))
+            {
+                why = "its fmt chunk is inconsistent for GSM 6.10 (65-byte blocks of 320 samples): BlockAlign " + wav.BlockAlign + ", ByteRate " + wav.ByteRate + " at " + wav.SampleRate + " Hz";
+                return null;
+            }
+            if (wav.Problem != null) { why = wav.Problem; return null; }
             if (wav.DataBytes < wav.BlockAlign) { why = "its data chunk holds no samples"; return null; }
             why = null;
             return new AudioInfo { Container = "WAV", Format = wav.Format, DurationSeconds = wav.DurationSeconds };

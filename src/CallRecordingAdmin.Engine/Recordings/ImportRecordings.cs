@@ -131,6 +131,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                                 "the file '" + p.Outcome.Item.Path + "' of call " + p.CallId + " is not a recording: " + why +
                                 ". Recordings are WAV (PCM, A-law, mu-law, GSM 6.10), MP3 or Ogg (Opus, Vorbis), recognised by their headers. It was not imported.", p.Outcome.Item.Path, "2.5");
                         }
+                        ImportRules.HeaderDuration(p.Duration, p.Audio.DurationSeconds, p.CallId);
                         p.Format = p.Audio.Format;
                         if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
                         using (var destination = OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16))

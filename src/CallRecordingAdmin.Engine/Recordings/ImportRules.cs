@@ -6,7 +6,7 @@ namespace CallRecordingAdmin.Engine.Recordings
 {
     /// <summary>
     /// What an imported call's metadata must be before anything of it is written: text within limits and
-    /// free of control characters (<c>TextInvalid</c>), a duration that a call can have (<c>DurationInvalid</c>),
+    /// free of control characters (<c>TextInvalid</c>), a duration that a call can have and that agrees with the audio's header (<c>DurationInvalid</c>),
     /// a start that is not in the future (<c>StartTimeInFuture</c>) nor already past its area's retention
     /// (<c>AlreadyExpired</c>, clause 2.5), and an expiry never more than 12 months after the start.
     /// </summary>
@@ -23,17 +23,52 @@ namespace CallRecordingAdmin.Engine.Recordings
 
         public static string Agent(string value) => Text.Optional(value, "Agent", Text.NameMax);
 
+        /// <summary>The shortest recording accepted: a tenth of a second. Anything shorter holds no call, only a header.</summary>
+        public const double MinDurationSeconds = 0.1;
+
+        /// <summary>
+        /// How far a WAV header's duration may be from the manifest's DurationSeconds: five seconds plus 10 % of the
+        /// audio's length (recorders round, and some count ringing or a held call's music differently). A lie of an hour
+        /// about a one-second file is refused; a recorder's rounding is not.
+        /// </summary>
+        public static double DurationTolerance(double headerSeconds) => 5 + 0.1 * headerSeconds;
+
+        /// <summary>The manifest's DurationSeconds: null when absent, else from <see cref="MinDurationSeconds"/> to <see cref="MaxDurationSeconds"/>; NaN, infinities, negatives and -0 are <c>DurationInvalid</c>.</summary>
         public static double? Duration(double? seconds, string callId)
         {
             if (!seconds.HasValue) return null;
             var d = seconds.Value;
-            if (double.IsNaN(d) || double.IsInfinity(d) || d < 0 || d > MaxDurationSeconds)
+            if (double.IsNaN(d) || double.IsInfinity(d) || d < MinDurationSeconds || d > MaxDurationSeconds || BitConverter.DoubleToInt64Bits(d) < 0)
             {
                 throw new PolicyException("DurationInvalid", FailureKind.InvalidData,
-                    "call " + callId + " has DurationSeconds " + d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) +
-                    "; a duration is a number of seconds from 0 to " + MaxDurationSeconds + " (24 hours). It was not imported.", d);
+                    "call " + callId + " has DurationSeconds " + (BitConverter.DoubleToInt64Bits(d) == long.MinValue ? "-0" : d.ToString("R", System.Globalization.CultureInfo.InvariantCulture)) +
+                    "; a duration is a number of seconds from " + MinDurationSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + " to " + MaxDurationSeconds + " (24 hours). It was not imported.", d);
             }
             return d;
+        }
+
+        /// <summary>
+        /// The audio's own duration (from a WAV header; null for MP3 and Ogg, whose length is not in a header) against the
+        /// manifest's: shorter than <see cref="MinDurationSeconds"/>, or further from the manifest's than
+        /// <see cref="DurationTolerance"/>, is <c>DurationInvalid</c> — the record would say something untrue (clause 2.5).
+        /// </summary>
+        public static void HeaderDuration(double? manifestSeconds, double? headerSeconds, string callId)
+        {
+            if (!headerSeconds.HasValue) return;
+            var h = headerSeconds.Value;
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            if (h < MinDurationSeconds)
+            {
+                throw new PolicyException("DurationInvalid", FailureKind.InvalidData,
+                    "the audio of call " + callId + " lasts " + h.ToString("0.######", inv) + " s by its header; a recording lasts at least " +
+                    MinDurationSeconds.ToString(inv) + " s. It was not imported.", h);
+            }
+            if (manifestSeconds.HasValue && Math.Abs(manifestSeconds.Value - h) > DurationTolerance(h))
+            {
+                throw new PolicyException("DurationInvalid", FailureKind.InvalidData,
+                    "call " + callId + " has DurationSeconds " + manifestSeconds.Value.ToString("R", inv) + " but its audio lasts " + h.ToString("0.###", inv) +
+                    " s by its header (tolerance " + DurationTolerance(h).ToString("0.###", inv) + " s); the record would not be true. It was not imported.", manifestSeconds.Value);
+            }
         }
 
         public static DateTimeOffset Start(DateTimeOffset start, DateTimeOffset now, string callId)

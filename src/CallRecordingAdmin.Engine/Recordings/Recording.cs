@@ -36,6 +36,8 @@ namespace CallRecordingAdmin.Engine.Recordings
         public string DeletionReason { get; set; }
         public string ExtractedTo { get; set; }
         public DateTimeOffset? ExtractedAt { get; set; }
+        /// <summary>The call's parties from the directory's call records (Import-GraphCallRecord), "Name &lt;upn or number&gt;" joined by "; "; empty until linked.</summary>
+        public string Participants { get; set; }
 
         /// <summary>The encrypted file's size (internal: the purge's bytes-freed figure).</summary>
         internal long StoredBytes { get; set; }

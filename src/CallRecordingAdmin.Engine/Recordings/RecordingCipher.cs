@@ -7,9 +7,6 @@ using System.Text;
 using System.Text.Json;
 using CallRecordingAdmin.Engine.Audit;
 using CallRecordingAdmin.Engine.Policy;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Modes;
-using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 
 namespace CallRecordingAdmin.Engine.Recordings
@@ -19,7 +16,9 @@ namespace CallRecordingAdmin.Engine.Recordings
     /// itself wrapped by the store's master key (AES-256-GCM, bound to the recording id). Each chunk's nonce
     /// is a random 8-byte prefix and the chunk's index; its associated data binds the recording id, the index
     /// and whether it is the last chunk, so chunks cannot be swapped, reordered, dropped or cut off.
-    /// Memory stays at two chunks whatever the file's size.
+    /// Memory stays at two chunks whatever the file's size. The AES-GCM itself is <see cref="ChunkAead"/>: the
+    /// platform's on the net8.0 engine (PowerShell 7), BouncyCastle's on netstandard2.0 (Windows PowerShell 5.1);
+    /// both write and read the same bytes.
     /// <code>
     /// "CRAREC01" | u32 header length | header JSON | (u32 chunk length | ciphertext+tag)*
     /// </code>
@@ -27,7 +26,7 @@ namespace CallRecordingAdmin.Engine.Recordings
     public static class RecordingCipher
     {
         public const int ChunkSize = 1 << 20;
-        private const int TagBytes = 16;
+        private const int TagBytes = ChunkAead.TagBytes;
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("CRAREC01");
         private static readonly SecureRandom Random = new SecureRandom();
 
@@ -45,9 +44,20 @@ namespace CallRecordingAdmin.Engine.Recordings
             Random.NextBytes(dataKey);
             var keyNonce = new byte[12];
             Random.NextBytes(keyNonce);
-            var wrapped = Gcm(true, masterKey, keyNonce, Encoding.UTF8.GetBytes("key:" + recordingId), dataKey, 0, dataKey.Length);
             var noncePrefix = new byte[8];
             Random.NextBytes(noncePrefix);
+            return Encrypt(source, destination, recordingId, masterKey, keyFingerprint, dataKey, keyNonce, noncePrefix, ChunkAead.Default);
+        }
+
+        /// <summary>Encrypts with the given data key and nonces (fresh random ones in production; fixed ones in the known-answer tests) and AES-GCM implementation.</summary>
+        internal static Sealed Encrypt(Stream source, Stream destination, string recordingId, byte[] masterKey, string keyFingerprint,
+            byte[] dataKey, byte[] keyNonce, byte[] noncePrefix, ChunkAead.Factory aead)
+        {
+            var wrapped = new byte[dataKey.Length + TagBytes];
+            using (var keyAead = aead(masterKey))
+            {
+                keyAead.Seal(keyNonce, Encoding.UTF8.GetBytes("key:" + recordingId), dataKey, 0, dataKey.Length, wrapped);
+            }
             var header = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
                 ["format"] = "CallRecordingAdmin.Recording/1",
@@ -67,9 +77,11 @@ namespace CallRecordingAdmin.Engine.Recordings
             // The two chunk buffers come from the shared pool: a fresh 2 MiB per recording dominated the cost of small ones.
             var current = ArrayPool<byte>.Shared.Rent(ChunkSize);
             var next = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            var cipher = ArrayPool<byte>.Shared.Rent(ChunkSize + TagBytes);
             var used = 0;
             try
             {
+            using (var chunkAead = aead(dataKey))
             using (var sha = SHA256.Create())
             {
                 var currentLength = ReadFull(source, current, ChunkSize);
@@ -83,9 +95,9 @@ namespace CallRecordingAdmin.Engine.Recordings
                     var final = nextLength == 0;
                     sha.TransformBlock(current, 0, currentLength, null, 0);
                     total += currentLength;
-                    var cipher = Gcm(true, dataKey, ChunkNonce(noncePrefix, index), ChunkAad(recordingId, index, final), current, 0, currentLength);
-                    Put(BitConverter.GetBytes(cipher.Length), 4);
-                    Put(cipher, cipher.Length);
+                    chunkAead.Seal(ChunkNonce(noncePrefix, index), ChunkAad(recordingId, index, final), current, 0, currentLength, cipher);
+                    Put(BitConverter.GetBytes(currentLength + TagBytes), 4);
+                    Put(cipher, currentLength + TagBytes);
                     if (final) break;
                     var swap = current; current = next; next = swap;
                     currentLength = nextLength;
@@ -103,6 +115,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 Array.Clear(next, 0, used);
                 ArrayPool<byte>.Shared.Return(current);
                 ArrayPool<byte>.Shared.Return(next);
+                ArrayPool<byte>.Shared.Return(cipher);
             }
         }
 
@@ -111,7 +124,10 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// end of the file, and finally the SHA-256 against <paramref name="expectedSha256"/>. Callers write
         /// to a temporary place and publish only after this returns: a failure is RecordingIntegrityFailed.
         /// </summary>
-        public static long Decrypt(Stream stored, Stream destination, string recordingId, byte[] masterKey, string expectedSha256)
+        public static long Decrypt(Stream stored, Stream destination, string recordingId, byte[] masterKey, string expectedSha256) =>
+            Decrypt(stored, destination, recordingId, masterKey, expectedSha256, ChunkAead.Default);
+
+        internal static long Decrypt(Stream stored, Stream destination, string recordingId, byte[] masterKey, string expectedSha256, ChunkAead.Factory aead)
         {
             if (!stored.CanSeek) throw new ArgumentException("Recordings are read from seekable files.", nameof(stored));
             try
@@ -131,13 +147,19 @@ namespace CallRecordingAdmin.Engine.Recordings
                     noncePrefix = Convert.FromBase64String(doc.RootElement.GetProperty("noncePrefix").GetString());
                 }
                 if (wrapped.Length != 12 + 32 + TagBytes || noncePrefix.Length != 8) throw Integrity(recordingId, "its header is damaged");
-                var dataKey = Gcm(false, masterKey, Slice(wrapped, 0, 12), Encoding.UTF8.GetBytes("key:" + recordingId), wrapped, 12, wrapped.Length - 12);
+                var dataKey = new byte[32];
+                using (var keyAead = aead(masterKey))
+                {
+                    keyAead.Open(Slice(wrapped, 0, 12), Encoding.UTF8.GetBytes("key:" + recordingId), wrapped, 12, wrapped.Length - 12, dataKey);
+                }
 
+                using (var chunkAead = aead(dataKey))
                 using (var sha = SHA256.Create())
                 {
                     long total = 0;
                     uint index = 0;
                     var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + TagBytes);
+                    var plain = ArrayPool<byte>.Shared.Rent(ChunkSize + TagBytes);
                     var used = 0;
                     try
                     {
@@ -152,10 +174,10 @@ namespace CallRecordingAdmin.Engine.Recordings
                         used = Math.Max(used, chunkLength);
                         if (ReadFull(stored, buffer, chunkLength) != chunkLength) throw Integrity(recordingId, "chunk " + index + " is cut off");
                         var final = stored.Position == stored.Length;
-                        var plain = Gcm(false, dataKey, ChunkNonce(noncePrefix, index), ChunkAad(recordingId, index, final), buffer, 0, chunkLength);
-                        sha.TransformBlock(plain, 0, plain.Length, null, 0);
-                        destination.Write(plain, 0, plain.Length);
-                        total += plain.Length;
+                        var plainLength = chunkAead.Open(ChunkNonce(noncePrefix, index), ChunkAad(recordingId, index, final), buffer, 0, chunkLength, plain);
+                        sha.TransformBlock(plain, 0, plainLength, null, 0);
+                        destination.Write(plain, 0, plainLength);
+                        total += plainLength;
                         sawFinal = final;
                         index++;
                     }
@@ -164,7 +186,9 @@ namespace CallRecordingAdmin.Engine.Recordings
                     finally
                     {
                         Array.Clear(buffer, 0, used);
+                        Array.Clear(plain, 0, used);
                         ArrayPool<byte>.Shared.Return(buffer);
+                        ArrayPool<byte>.Shared.Return(plain);
                     }
                     sha.TransformFinalBlock(new byte[0], 0, 0);
                     if (expectedSha256 != null && !string.Equals(Text.Hex(sha.Hash), expectedSha256, StringComparison.OrdinalIgnoreCase))
@@ -175,7 +199,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                     return total;
                 }
             }
-            catch (InvalidCipherTextException e)
+            catch (ChunkTagMismatchException e)
             {
                 throw Integrity(recordingId, "an authentication tag does not match (the file was altered, or the key is wrong)", e);
             }
@@ -188,16 +212,6 @@ namespace CallRecordingAdmin.Engine.Recordings
         private static PolicyException Integrity(string recordingId, string why, Exception inner = null) =>
             new PolicyException("RecordingIntegrityFailed", FailureKind.InvalidData,
                 "Recording " + recordingId + " failed its integrity check: " + why + ". Its content was not returned.", recordingId, null, inner);
-
-        private static byte[] Gcm(bool encrypt, byte[] key, byte[] nonce, byte[] aad, byte[] input, int offset, int length)
-        {
-            var gcm = new GcmBlockCipher(AesUtilities.CreateEngine());
-            gcm.Init(encrypt, new AeadParameters(new KeyParameter(key), TagBytes * 8, nonce, aad));
-            var output = new byte[gcm.GetOutputSize(length)];
-            var n = gcm.ProcessBytes(input, offset, length, output, 0);
-            n += gcm.DoFinal(output, n);
-            return n == output.Length ? output : Slice(output, 0, n);
-        }
 
         private static byte[] ChunkNonce(byte[] prefix, uint index)
         {

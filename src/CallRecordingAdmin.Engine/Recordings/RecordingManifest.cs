@@ -23,9 +23,9 @@ namespace CallRecordingAdmin.Engine.Recordings
     /// Reads a recorder's export manifest (CSV with CallId, Extension, StartTime, DurationSeconds, Direction,
     /// RemoteNumber, Agent, Path). Paths are relative to the manifest's folder and must stay inside it: a
     /// '..' that climbs out, an absolute path elsewhere, or a link is refused for that row (PathOutsideSource).
-    /// Each physical line is one call (a recorder writes no line breaks inside a field, and a CallId or path
-    /// with one would be refused anyway), so a damaged line — an unbalanced quote, binary bytes, NUL, a value
-    /// out of range — is one refused row (<c>ManifestRowInvalid</c> or the value's own ErrorId) and the rows
+    /// Each physical line is one call, except that a quoted field holding a line break (valid RFC 4180) makes
+    /// one record of up to 8 lines, refused as one row with <c>TextInvalid</c> naming its CallId and column. A damaged
+    /// line — an unbalanced quote, binary bytes, NUL, a value out of range — is one refused row (<c>ManifestRowInvalid</c> or the value's own ErrorId) and the rows
     /// after it are still read. A manifest with no header naming the required columns is <c>ManifestInvalid</c>.
     /// </summary>
     public static class RecordingManifest
@@ -58,17 +58,66 @@ namespace CallRecordingAdmin.Engine.Recordings
                         ". A manifest is CSV with the columns CallId, Extension, StartTime, DurationSeconds, Direction, RemoteNumber, Agent, Path.", full);
                 }
                 var line = 1;
-                string text;
-                while ((text = reader.ReadLine()) != null)
+                var pending = new List<string>();
+                while (true)
                 {
+                    if (pending.Count == 0)
+                    {
+                        var next = reader.ReadLine();
+                        if (next == null) break;
+                        pending.Add(next);
+                    }
+                    var text = pending[0];
+                    pending.RemoveAt(0);
                     line++;
                     if (text.Length == 0) continue;
+                    // RFC 4180 lets a quoted field hold a line break: when this line leaves a quote open, the record
+                    // may go on over the next lines. It is taken as one record only if that makes valid CSV with the
+                    // header's number of fields; otherwise the line alone is the damaged row and the next is read afresh.
+                    var joined = OddQuotes(text) ? Continue(reader, pending, text, header.Length) : 0;
+                    if (joined > 0)
+                    {
+                        for (var k = 0; k < joined; k++) { text += "\n" + pending[0]; pending.RemoveAt(0); }
+                        yield return Row(root, line, text, columns, line + joined);
+                        line += joined;
+                        continue;
+                    }
                     yield return Row(root, line, text, columns);
                 }
             }
         }
 
-        private static ManifestRow Row(string root, int line, string text, Dictionary<string, int> columns)
+        /// <summary>The most physical lines one record may span when a quoted field holds line breaks.</summary>
+        private const int MaxLinesPerRecord = 8;
+
+        private static bool OddQuotes(string text)
+        {
+            var n = 0;
+            foreach (var ch in text) if (ch == '"') n++;
+            return n % 2 == 1;
+        }
+
+        /// <summary>How many following lines complete the record begun by <paramref name="first"/> as valid CSV with <paramref name="fields"/> fields; 0 when none do.</summary>
+        private static int Continue(TextReader reader, List<string> pending, string first, int fields)
+        {
+            var text = first;
+            for (var k = 1; k < MaxLinesPerRecord && text.Length < 65536; k++)
+            {
+                if (pending.Count < k)
+                {
+                    var next = reader.ReadLine();
+                    if (next == null) return 0;
+                    pending.Add(next);
+                }
+                text += "\n" + pending[k - 1];
+                if (OddQuotes(text)) continue;
+                var split = Split(text);
+                return split != null && split.Length == fields ? k : 0;
+            }
+            return 0;
+        }
+
+        private static ManifestRow Row(string root, int line, string text, Dictionary<string, int> columns, int lastLine = 0)
         {
             var row = new ManifestRow { Line = line };
             try
@@ -84,6 +133,14 @@ namespace CallRecordingAdmin.Engine.Recordings
                 }
                 string Field(string name) => columns.TryGetValue(name, out var i) && i < fields.Length ? fields[i] : null;
                 row.CallId = Field("callid");
+                if (lastLine > line)
+                {
+                    // One record over several lines: valid CSV, but no field of a call may hold a line break.
+                    var column = columns.Where(c => c.Value < fields.Length && fields[c.Value].IndexOf('\n') >= 0).OrderBy(c => c.Value).Select(c => c.Key).FirstOrDefault() ?? "a field";
+                    throw new PolicyException("TextInvalid", FailureKind.InvalidData,
+                        "lines " + line + "-" + lastLine + " of the manifest (call " + Text.Printable(row.CallId, 64) + ") are one CSV record whose " + column +
+                        " holds a line break inside quotes; no field of a call may contain a line break (a control character). The row was refused.", row.CallId ?? (object)line);
+                }
                 row.Item = new RecordingImport
                 {
                     CallId = row.CallId,

@@ -28,7 +28,9 @@ namespace CallRecordingAdmin.Engine.Recordings
     public sealed partial class RecordingRegister
     {
         internal const string Select = @"SELECT r.*, sa.name AS area_name,
-            " + RetentionRules.HeldSql + @" AS on_hold
+            " + RetentionRules.HeldSql + @" AS on_hold,
+            (SELECT group_concat(coalesce(cp.display_name, cp.user_principal_name, cp.phone_number) || coalesce(' <' || coalesce(cp.user_principal_name, cp.phone_number) || '>', ''), '; ')
+               FROM call_participant cp WHERE cp.recording_id = r.id) AS participants
             FROM recording r JOIN service_area sa ON sa.id = r.service_area_id";
         private const string PartialSuffix = ".partial";
         private const string FileSuffix = ".crec";
@@ -94,6 +96,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             var rec = new Recording
             {
                 RecordingId = r.Text("id"),
+                Participants = r.Text("participants") ?? "",
                 CallId = r.Text("call_id"),
                 ServiceArea = r.Text("area_name"),
                 Extension = r.Text("extension"),

@@ -43,39 +43,81 @@ namespace CallRecordingAdmin.Engine.Recordings
             }
         }
 
+        /// <summary>
+        /// Why the file's structure is not to be trusted, or null: a RIFF size that disagrees with the file's length
+        /// (trailing bytes appended after the audio, or a truncated file), bytes after the header that are not a RIFF
+        /// chunk (a WAV/ZIP or WAV/HTML polyglot), a chunk — the data chunk above all — claiming more bytes than the file
+        /// holds, or a second fmt chunk. Streaming recorders that leave the sizes as 0 or 0xFFFFFFFF are refused too.
+        /// </summary>
+        public string Problem { get; private set; }
+
         private static WavInfo Parse(Stream f)
         {
             using (var r = new BinaryReader(f, Encoding.ASCII, leaveOpen: true))
             {
                 if (f.Length < 12 || Tag(r) != "RIFF") return null;
-                r.ReadUInt32();
+                long riff = r.ReadUInt32();
                 if (Tag(r) != "WAVE") return null;
                 var info = new WavInfo();
                 var haveFormat = false;
-                while (f.Position + 8 <= f.Length)
+                var haveData = false;
+                var end = riff + 8;
+                if (end != f.Length && end + 1 != f.Length)
                 {
-                    var id = Tag(r);
-                    long size = r.ReadUInt32();
-                    var next = f.Position + size + (size & 1);
-                    if (id == "fmt " && size >= 16)
+                    info.Problem = "its RIFF header says the file is " + end + " bytes long but it is " + f.Length + " bytes (" +
+                                   (end < f.Length ? "something is appended after the audio" : "it is cut short") + ")";
+                    end = Math.Min(end, f.Length);
+                }
+                long pos = 12;
+                while (pos + 8 <= end)
+                {
+                    f.Position = pos;
+                    var raw = r.ReadBytes(4);
+                    foreach (var b in raw)
                     {
-                        info.AudioFormat = r.ReadUInt16();
-                        info.Channels = r.ReadUInt16();
-                        info.SampleRate = r.ReadInt32();
-                        info.ByteRate = r.ReadInt32();
-                        info.BlockAlign = r.ReadUInt16();
-                        info.BitsPerSample = r.ReadUInt16();
-                        haveFormat = true;
+                        if (b < 0x20 || b > 0x7E)
+                        {
+                            info.Problem = info.Problem ?? "the bytes at offset " + pos + " are not a RIFF chunk (another file's content inside the WAV)";
+                            return haveFormat && haveData ? info : null;
+                        }
+                    }
+                    var id = Encoding.ASCII.GetString(raw);
+                    long size = r.ReadUInt32();
+                    if (pos + 8 + size > end)
+                    {
+                        info.Problem = info.Problem ?? "its '" + id.Trim() + "' chunk at offset " + pos + " claims " + size + " bytes but the file holds only " + Math.Max(0, end - pos - 8) + " after it";
+                        if (id == "data" && haveFormat) { info.DataBytes = Math.Max(0, end - pos - 8); return info; }
+                        return haveFormat && haveData ? info : null;
+                    }
+                    if (id == "fmt ")
+                    {
+                        if (haveFormat) { info.Problem = info.Problem ?? "it has two fmt chunks"; return info; }
+                        if (size >= 16)
+                        {
+                            info.AudioFormat = r.ReadUInt16();
+                            info.Channels = r.ReadUInt16();
+                            info.SampleRate = r.ReadInt32();
+                            info.ByteRate = r.ReadInt32();
+                            info.BlockAlign = r.ReadUInt16();
+                            info.BitsPerSample = r.ReadUInt16();
+                            haveFormat = true;
+                        }
                     }
                     else if (id == "data")
                     {
-                        info.DataBytes = Math.Min(size, f.Length - f.Position);
-                        return haveFormat ? info : null;
+                        if (!haveFormat) return null;
+                        if (haveData) { info.Problem = info.Problem ?? "it has two data chunks"; return info; }
+                        info.DataBytes = size;
+                        haveData = true;
                     }
-                    if (next > f.Length) break;
-                    f.Position = next;
+                    pos += 8 + size + (size & 1);
                 }
-                return null;
+                if (!haveData) return null;
+                if (pos < end && info.Problem == null)
+                {
+                    info.Problem = (end - pos) + " bytes at the end of the file are not a RIFF chunk";
+                }
+                return info;
             }
         }
 

@@ -72,10 +72,10 @@ namespace CallRecordingAdmin.Engine.Roles
             return _store.Change("assign roles", ctx =>
             {
                 ctx.Require(RecordingRole.Administrator, "assign roles");
-                if (string.Equals(principal, ctx.Principal, StringComparison.OrdinalIgnoreCase))
+                if (SeparationOfDuties.IsActor(ctx, principal))
                 {
                     throw new PolicyException("SelfRoleGrantRefused", FailureKind.PermissionDenied,
-                        "'" + ctx.Principal + "' may not give themselves a role (" + role + "); another Administrator must. Separation of duties holds only if nobody widens their own powers.", principal, "3.1");
+                        SeparationOfDuties.Who(ctx, principal) + " may not give themselves a role (" + role + "); another Administrator must. Separation of duties holds only if nobody widens their own powers.", principal, "3.1");
                 }
                 string areaId = null, areaName = "";
                 if (IsAreaScoped(role))

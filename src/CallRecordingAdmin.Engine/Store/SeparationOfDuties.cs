@@ -1,4 +1,5 @@
 using System;
+using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
 
 namespace CallRecordingAdmin.Engine.Store
@@ -36,7 +37,36 @@ namespace CallRecordingAdmin.Engine.Store
                 ? "'" + ctx.Principal + "'"
                 : "'" + ctx.Principal + "' (operating-system account '" + ctx.OsAccount + "', the same person as '" + firstPrincipal + "')";
 
-        private static bool Same(string a, string b) =>
-            !string.IsNullOrEmpty(a) && !string.IsNullOrEmpty(b) && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
+        /// <summary>
+        /// Clause 3.1 and issue 9 §5: whether <paramref name="target"/>, to be nominated or given a role by the change's
+        /// actor, is (or may be) the actor: the actor's principal, the actor's operating-system account, the same user
+        /// under another domain spelling (<c>UNI\jo</c>, <c>jo@UNI</c>, <c>jo@host</c>), or a principal that the actor's
+        /// operating-system account has acted as (looked up in the audit log through its principal index), which stops a
+        /// sock-puppet Administrator created under the same account from nominating its creator. A -SharedOsAccount store
+        /// compares principals only.
+        /// </summary>
+        internal static bool IsActor(ChangeContext ctx, string target)
+        {
+            if (SamePerson(ctx.Principal, ctx.OsAccount, target, null, ctx.Store.SharedOsAccount)) return true;
+            if (ctx.Store.SharedOsAccount || string.IsNullOrWhiteSpace(ctx.OsAccount)) return false;
+            var other = Principal.OtherSpelling(target) ?? target;
+            return ctx.Scalar(
+                "SELECT 1 FROM audit_event WHERE (principal = $p COLLATE NOCASE OR principal = $q COLLATE NOCASE) AND os_account = $os COLLATE NOCASE LIMIT 1",
+                ("$p", target), ("$q", other), ("$os", ctx.OsAccount.Trim())) != null;
+        }
+
+        /// <summary>
+        /// Two names of one account: equal ignoring case, or the same user part (<see cref="Principal.UserPart"/>) under
+        /// different domain spellings. Domain names are not mapped to each other, so the same user name in two domains
+        /// counts as possibly one person: a refusal then asks another Administrator to act, which is safe.
+        /// </summary>
+        private static bool Same(string a, string b)
+        {
+            if (string.IsNullOrWhiteSpace(a) || string.IsNullOrWhiteSpace(b)) return false;
+            a = a.Trim();
+            b = b.Trim();
+            return string.Equals(a, b, StringComparison.OrdinalIgnoreCase) ||
+                   string.Equals(Principal.UserPart(a), Principal.UserPart(b), StringComparison.OrdinalIgnoreCase);
+        }
     }
 }

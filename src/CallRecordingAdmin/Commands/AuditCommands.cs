@@ -76,17 +76,43 @@ namespace CallRecordingAdmin.Commands
     /// <para type="description">Records the export as an audit event, then writes that event's sequence number and hash, with the store id, to a JSON file. Keep the file somewhere the database's administrators cannot change (a WORM share, an evidence system, a signed e-mail). Test-AuditChain -Checkpoint then proves that the log still contains that head unchanged, so truncation and a rewritten tail are detected.</para>
     /// </summary>
     /// <example><code>Export-AuditCheckpoint -Path \\evidence\crs\checkpoint-$(Get-Date -Format yyyy-MM-dd).json</code><para>A nightly runbook step.</para></example>
-    [Cmdlet(VerbsData.Export, "AuditCheckpoint", SupportsShouldProcess = true)]
-    [OutputType(typeof(AuditCheckpoint))]
+    /// <example><code>Export-AuditCheckpoint -MailTo dpo@uni.example -From crs-runbook@uni.example</code><para>Mails the checkpoint (store, sequence, head hash, time) to the DPO, a witness outside the store's administrators (after Connect-RecordingGraph; needs Mail.Send).</para></example>
+    [Cmdlet(VerbsData.Export, "AuditCheckpoint", SupportsShouldProcess = true, DefaultParameterSetName = "File")]
+    [OutputType(typeof(AuditCheckpoint), typeof(Engine.Directories.MailedCheckpoint))]
     public sealed class ExportAuditCheckpointCommand : StoreCmdlet
     {
         /// <summary><para type="description">The file to write; an existing file is replaced.</para></summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "File")]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 
+        /// <summary><para type="description">Mails the checkpoint to this address instead (through Microsoft Graph): a mailbox outside the store's administrators, such as the DPO's.</para></summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Mail")]
+        [ValidateNotNullOrEmpty]
+        public string MailTo { get; set; }
+
+        /// <summary><para type="description">The mailbox the checkpoint is sent as.</para></summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Mail")]
+        [ValidateNotNullOrEmpty]
+        public string From { get; set; }
+
         protected override void EndProcessing()
         {
+            if (ParameterSetName == "Mail")
+            {
+                if (!ShouldProcess(MailTo, "Mail audit checkpoint from " + From)) return;
+                Try(MailTo, () =>
+                {
+                    var sent = new Engine.Directories.CheckpointWitness(ActiveStore).Mail(MailTo, From, GraphSession.Mailer);
+                    if (sent.MailState != Engine.Directories.OutboxState.Sent)
+                    {
+                        WriteError(new ErrorRecord(new InvalidOperationException("The checkpoint was recorded, but the mail to " + MailTo + " was refused: " + sent.MailResult),
+                            "CheckpointMailRefused", ErrorCategory.ConnectionError, MailTo));
+                    }
+                    WriteObject(sent);
+                });
+                return;
+            }
             var path = ResolvePath(Path);
             if (!ShouldProcess(path, "Write audit checkpoint")) return;
             Try(path, () => WriteObject(ActiveStore.Audit.ExportCheckpoint(path)));

@@ -12,19 +12,35 @@ namespace CallRecordingAdmin.Loading
     /// PowerShell). The default context asks for the engine once, through <see cref="Hook"/>; everything
     /// the engine then needs is found in the Dependencies folder before the default context is asked, and
     /// "e_sqlite3" is loaded from runtimes/&lt;rid&gt;/native for the running OS and processor.
+    /// On .NET 8 or later (PowerShell 7.4+) the engine and its packages come from Dependencies/net8.0, the engine
+    /// built for net8.0 (the platform's AES-GCM); on older runtimes from Dependencies (the netstandard2.0 build,
+    /// the one Windows PowerShell 5.1 loads). Both builds read and write the same files.
     /// </summary>
     internal sealed class EngineLoadContext : AssemblyLoadContext
     {
+        /// <summary>The subfolder of Dependencies holding the net8.0 engine and the net8.0 builds of its packages.</summary>
+        internal const string Net8Folder = "net8.0";
         private static EngineLoadContext s_context;
         private readonly string _folder;
+        private readonly string _dependencies;
 
-        private EngineLoadContext(string folder) { _folder = folder; }
+        private EngineLoadContext(string folder, string dependencies) { _folder = folder; _dependencies = dependencies; }
 
-        internal static void Hook(string folder)
+        /// <summary>The engine folder this runtime loads: Dependencies/net8.0 on .NET 8 or later when the module ships it, else Dependencies.</summary>
+        internal static string EngineFolder(string dependencies, Version runtime)
+        {
+            var net8 = Path.Combine(dependencies, Net8Folder);
+            return runtime.Major >= 8 && File.Exists(Path.Combine(net8, ModuleInitializer.EngineAssemblyName + ".dll")) ? net8 : dependencies;
+        }
+
+        /// <summary>Where the engine was loaded from (for -Verbose and tests).</summary>
+        internal static string LoadedFrom => s_context?._folder;
+
+        internal static void Hook(string dependencies)
         {
             if (s_context == null)
             {
-                s_context = new EngineLoadContext(folder);
+                s_context = new EngineLoadContext(EngineFolder(dependencies, Environment.Version), dependencies);
             }
             AssemblyLoadContext.Default.Resolving += ResolveEngine;
         }
@@ -32,7 +48,7 @@ namespace CallRecordingAdmin.Loading
         internal static void Unhook() => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
 
         private static Assembly ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
-            name.Name == ModuleInitializer.EngineAssemblyName
+            name.Name == ModuleInitializer.EngineAssemblyName || name.Name == ModuleInitializer.GraphAdapterAssemblyName
                 ? s_context.LoadFromAssemblyPath(Path.Combine(s_context._folder, name.Name + ".dll"))
                 : null;
 
@@ -43,6 +59,11 @@ namespace CallRecordingAdmin.Loading
                 return null;
             }
             var candidate = Path.Combine(_folder, assemblyName.Name + ".dll");
+            if (!File.Exists(candidate) && _folder != _dependencies)
+            {
+                // A package that has no net8.0 build of its own in Dependencies/net8.0 (none today) is taken from the netstandard2.0 set.
+                candidate = Path.Combine(_dependencies, assemblyName.Name + ".dll");
+            }
             return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
         }
 
@@ -80,7 +101,7 @@ namespace CallRecordingAdmin.Loading
 
         protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
         {
-            var path = NativeLibraryPath(_folder, unmanagedDllName);
+            var path = NativeLibraryPath(_dependencies, unmanagedDllName);
             return path != null && File.Exists(path) ? LoadUnmanagedDllFromPath(path) : IntPtr.Zero;
         }
 

@@ -17,6 +17,8 @@ namespace CallRecordingAdmin.Loading
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
         internal const string EngineAssemblyName = "CallRecordingAdmin.Engine";
+        /// <summary>The Microsoft Graph adapter (Graph SDK, Azure.Identity): loaded, like the engine, into the private context when a Graph cmdlet first runs.</summary>
+        internal const string GraphAdapterAssemblyName = "CallRecordingAdmin.Graph";
         internal static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location);
         internal static readonly string DependencyFolder = Path.Combine(ModuleFolder, "Dependencies");
         /// <summary>PowerShell 7 (.NET) rather than Windows PowerShell 5.1 (.NET Framework).</summary>

@@ -319,6 +319,43 @@ BEGIN SELECT RAISE(ABORT, 'notification measures are append-only'); END;
 CREATE TRIGGER notification_measure_no_delete BEFORE DELETE ON notification_measure
 BEGIN SELECT RAISE(ABORT, 'notification measures are append-only'); END;
 "),
+            new Migration(8, "Microsoft 365 directory: grants that follow a group, the mail outbox, call-record participants", @"
+ALTER TABLE access_grant ADD COLUMN source_group TEXT;
+ALTER TABLE access_grant ADD COLUMN directory_object_id TEXT;
+CREATE INDEX access_grant_source ON access_grant(service_area_id, source_group);
+
+CREATE TABLE mail_outbox (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    sender       TEXT NOT NULL,
+    recipient    TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    related_type TEXT,
+    related_id   TEXT,
+    state        TEXT NOT NULL CHECK (state IN ('Pending', 'Sent', 'Refused')),
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    attempted_at TEXT,
+    result       TEXT
+);
+CREATE INDEX mail_outbox_state ON mail_outbox(state, created_at);
+
+CREATE TABLE call_participant (
+    recording_id        TEXT NOT NULL REFERENCES recording(id),
+    directory_call_id   TEXT NOT NULL,
+    source              TEXT NOT NULL CHECK (source IN ('CallRecord', 'PstnCall', 'DirectRoutingCall')),
+    matched_by          TEXT NOT NULL CHECK (matched_by IN ('CallId', 'NumberAndTime')),
+    role                TEXT NOT NULL,
+    display_name        TEXT,
+    user_id             TEXT,
+    user_principal_name TEXT,
+    phone_number        TEXT,
+    linked_at           TEXT NOT NULL,
+    linked_by           TEXT NOT NULL
+);
+CREATE UNIQUE INDEX call_participant_unique ON call_participant(recording_id, directory_call_id, role, ifnull(user_id, ''), ifnull(phone_number, ''));
+"),
         };
 
         public static int Latest => All[All.Count - 1].Version;
