@@ -24,6 +24,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The moment at which the rules are evaluated; now when omitted.</para></summary>
         [Parameter]
+        [DateText]
         public DateTimeOffset? AsOf { get; set; }
 
         protected override void EndProcessing() => Try(ServiceArea, () =>
@@ -70,6 +71,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The moment at which the rules are evaluated; now when omitted.</para></summary>
         [Parameter]
+        [DateText]
         public DateTimeOffset? AsOf { get; set; }
 
         /// <summary><para type="description">Replace an existing file (without it, FileExists).</para></summary>
