@@ -133,6 +133,7 @@ namespace CallRecordingAdmin.Engine.Policy
             E("PathOutsideSource", Security, null, "A manifest path leads outside the manifest's folder; it was refused."),
             E("RecordingFileNotFound", NotFound, null, "The audio file a manifest row names does not exist (or the row names none)."),
             E("RecordingFileUnreadable", Read, null, "The audio file to import could not be read."),
+            E("StoreWriteFailed", Write, null, "Writing a recording into the store failed (disk full, an I/O error of the store's volume); nothing of that row was kept and the source file is untouched."),
             E("DuplicateCallId", Exists, null, "The call is already stored with different content; the new file was not imported."),
             E("ExtensionNotRecorded", Data, "2.1", "The call's extension is not a recorded extension of any service area; it was not imported."),
             E("RecordingNotAuthorised", Denied, "2.1", "No approved recording request covered the area at the call's time; it was not imported."),

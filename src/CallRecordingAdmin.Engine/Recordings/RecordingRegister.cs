@@ -138,6 +138,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 p.Id = Ids.New("rec");
                 var final = StoredFile(p.Id);
                 p.Partial = final + PartialSuffix;
+                StoreWriteStream destination = null;
                 try
                 {
                     var folder = Path.GetDirectoryName(final);
@@ -153,8 +154,17 @@ namespace CallRecordingAdmin.Engine.Recordings
                         }
                         ImportRules.HeaderDuration(p.Duration, p.Audio.DurationSeconds, p.CallId);
                         p.Format = p.Audio.Format;
-                        if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
-                        using (var destination = OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16))
+                        try
+                        {
+                            if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
+                            destination = new StoreWriteStream(OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16));
+                        }
+                        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                        {
+                            folders.Remove(folder);
+                            throw StoreWriteFailed(p, e);
+                        }
+                        using (destination)
                         {
                             p.Sealed = RecordingCipher.Encrypt(source, destination, p.Id, key, _store.KeyFingerprint);
                         }
@@ -162,13 +172,17 @@ namespace CallRecordingAdmin.Engine.Recordings
                 }
                 catch (PolicyException e)
                 {
+                    if (e.ErrorId == "StoreWriteFailed") TryDelete(p.Partial);
                     p.Outcome.Error = e;
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
                     TryDelete(p.Partial);
-                    p.Outcome.Error = new PolicyException("RecordingFileUnreadable", FailureKind.ReadError,
-                        "The audio file '" + p.Outcome.Item.Path + "' of call " + p.CallId + " could not be read: " + e.Message, p.Outcome.Item.Path, null, e);
+                    // the source is read and the store written in one Encrypt call: the wrapper says which failed
+                    p.Outcome.Error = destination?.Failure != null
+                        ? StoreWriteFailed(p, e)
+                        : new PolicyException("RecordingFileUnreadable", FailureKind.ReadError,
+                            "The audio file '" + p.Outcome.Item.Path + "' of call " + p.CallId + " could not be read: " + e.Message, p.Outcome.Item.Path, null, e);
                 }
             }
 
@@ -218,6 +232,13 @@ namespace CallRecordingAdmin.Engine.Recordings
             RecordRefusals(prepared.Where(p => p.Outcome.Error != null).Select(p => p.Outcome).ToList());
             return prepared.Select(p => p.Outcome).ToList();
         }
+
+        /// <summary>A write into the store failed (disk full, the volume's I/O error): the source file is not at fault, and nothing of the row is kept.</summary>
+        private PolicyException StoreWriteFailed(Prepared p, Exception e) =>
+            new PolicyException("StoreWriteFailed", FailureKind.WriteError,
+                "Call " + p.CallId + " could not be written into the store at '" + p.Partial + "': " + e.Message +
+                " Nothing of this row was kept (its partial file was removed) and the audio file '" + p.Outcome.Item.Path + "' is untouched; free space in the store's volume and import again.",
+                _store.Path, null, e);
 
         /// <summary>
         /// Every refused row of an import in the access log (action Import, outcome Refused) and so in the audit
