@@ -241,6 +241,24 @@ namespace CallRecordingAdmin.Engine.Recordings
                 _store.Path, null, e);
 
         /// <summary>
+        /// Reads a recorder's manifest for an import. A manifest that cannot be read at all (ManifestNotFound, ManifestInvalid)
+        /// is a refused import: in the access log (action Import, outcome Refused) like a refused row, unless <paramref name="logRefusal"/>
+        /// is false (-WhatIf), then rethrown.
+        /// </summary>
+        public IReadOnlyList<ManifestRow> ReadManifest(string manifestPath, bool logRefusal = true)
+        {
+            try
+            {
+                return RecordingManifest.Read(manifestPath).ToList();
+            }
+            catch (PolicyException e) when (logRefusal && e.Refusal != RefusalLog.None)
+            {
+                RecordRefusals(new[] { new ImportOutcome { Item = new RecordingImport { Path = manifestPath }, Error = e } }, "manifest");
+                throw;
+            }
+        }
+
+        /// <summary>
         /// Every refused row of an import in the access log (action Import, outcome Refused) and so in the audit
         /// chain: who imported, which call and file, and why (the ErrorId and message), in one transaction.
         /// </summary>
@@ -384,9 +402,39 @@ namespace CallRecordingAdmin.Engine.Recordings
             var (where, args) = filter.Value;
             var sql = Select + where + " ORDER BY r.start_time, r.id" +
                       (q.First.HasValue || q.Skip > 0 ? " LIMIT " + (q.First ?? -1).ToString(CultureInfo.InvariantCulture) + " OFFSET " + q.Skip.ToString(CultureInfo.InvariantCulture) : "");
-            foreach (var rec in _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map))
+            foreach (var (rec, error) in _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, MapChecked))
             {
-                yield return rec;
+                if (error == null)
+                {
+                    yield return rec;
+                }
+                else if (q.OnRowError != null)
+                {
+                    q.OnRowError(error);
+                }
+                else
+                {
+                    throw error;
+                }
+            }
+        }
+
+        /// <summary>
+        /// <see cref="Map"/>, or for a row holding a value the module never writes (a timestamp in another form, text where a
+        /// number belongs: a row edited outside the module) a StoredValueInvalid error naming the row, so that the row fails alone.
+        /// </summary>
+        internal static (Recording Recording, PolicyException Error) MapChecked(SqliteDataReader r)
+        {
+            try
+            {
+                return (Map(r), null);
+            }
+            catch (Exception e) when (e is FormatException || e is InvalidCastException || e is OverflowException || e is ArgumentException)
+            {
+                string id;
+                try { id = r.Text("id"); } catch (Exception) { id = null; }
+                return (null, new PolicyException("StoredValueInvalid", FailureKind.InvalidData,
+                    "recording " + id + " holds a value the module never writes (" + e.Message + "): the row was changed outside the module. It is reported and skipped; compare it with the audit log and restore it from a backup.", id));
             }
         }
 
@@ -463,14 +511,15 @@ namespace CallRecordingAdmin.Engine.Recordings
         public Recording Save(string recordingId, string destination, AccessPurpose purpose, bool overwrite)
         {
             var full = Path.GetFullPath(destination);
-            // A destination in the store is refused (and logged) by the access itself, before any question of overwriting.
-            var inside = false;
-            try { StorePaths.EnsureOutsideStore(_store, full); } catch (PolicyException) { inside = true; }
-            if (!inside && File.Exists(full) && !overwrite)
+            // A destination in the store, and an existing file without -Force, are refused (and logged) by the access itself.
+            var recording = Reach(AccessRight.Download, recordingId, purpose, "saved to " + full, (ctx, rec) =>
             {
-                throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
-            }
-            var recording = Reach(AccessRight.Download, recordingId, purpose, "saved to " + full, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, full));
+                StorePaths.EnsureOutsideStore(_store, full);
+                if (File.Exists(full) && !overwrite)
+                {
+                    throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
+                }
+            });
             DecryptTo(recording, full);
             return recording;
         }
@@ -478,8 +527,6 @@ namespace CallRecordingAdmin.Engine.Recordings
         internal void DecryptTo(Recording recording, string full)
         {
             var key = _store.ReadMasterKey();
-            Directory.CreateDirectory(Path.GetDirectoryName(full));
-            var temp = full + ".partial";
             FileStream opened;
             try
             {
@@ -490,19 +537,13 @@ namespace CallRecordingAdmin.Engine.Recordings
                 throw new PolicyException("RecordingFileMissing", FailureKind.ReadError,
                     "the stored file of recording " + recording.RecordingId + " is missing; nothing was written. Test-RecordingStore reports it; restore the file from a backup.", recording.RecordingId, "2.5", e);
             }
-            try
+            // Through a new, randomly named, exclusively created owner-only file beside the destination, renamed into place:
+            // a link planted at any name the module writes can never redirect the plaintext (or the truncation) into the store.
+            using (var stored = opened)
+            using (var output = SafeOutput.Begin(_store, full, ownerOnly: true))
             {
-                using (var stored = opened)
-                using (var output = OwnerOnly.CreateFile(temp, FileMode.Create, 1 << 16))
-                {
-                    RecordingCipher.Decrypt(stored, output, recording.RecordingId, key, recording.Sha256);
-                }
-                DurableFiles.MoveIntoPlace(temp, full);
-            }
-            catch
-            {
-                TryDelete(temp);
-                throw;
+                RecordingCipher.Decrypt(stored, output.Stream, recording.RecordingId, key, recording.Sha256);
+                output.Commit();
             }
         }
 
@@ -513,18 +554,24 @@ namespace CallRecordingAdmin.Engine.Recordings
             var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, folder));
             Directory.CreateDirectory(folder);
             var target = Path.Combine(folder, recording.RecordingId + FileSuffix);
-            File.Copy(StoredFile(recording), target + ".partial", true);
-            DurableFiles.MoveIntoPlace(target + ".partial", target);
+            string encryptedSha;
+            using (var stored = File.OpenRead(StoredFile(recording)))
+            using (var output = SafeOutput.Begin(_store, target, ownerOnly: true))
+            {
+                stored.CopyTo(output.Stream);
+                output.Commit();
+            }
+            encryptedSha = RecordingCipher.Sha256OfFile(target);
             var manifest = new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
                 ["format"] = "CallRecordingAdmin.RecordingCopy/1",
                 ["recordingId"] = recording.RecordingId, ["callId"] = recording.CallId, ["serviceArea"] = recording.ServiceArea,
                 ["startTime"] = Timestamp.ToText(recording.StartTime), ["originalSha256"] = recording.Sha256,
-                ["encryptedSha256"] = RecordingCipher.Sha256OfFile(target), ["keyFingerprint"] = _store.KeyFingerprint,
+                ["encryptedSha256"] = encryptedSha, ["keyFingerprint"] = _store.KeyFingerprint,
                 ["copiedBy"] = _store.Identity, ["copiedAt"] = Timestamp.ToText(_store.Clock.UtcNow),
                 ["purpose"] = purpose.Purpose.ToString(), ["reason"] = purpose.Reason,
             };
-            File.WriteAllText(target + ".json", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+            SafeOutput.WriteAllText(_store, target + ".json", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
             return recording;
         }
 

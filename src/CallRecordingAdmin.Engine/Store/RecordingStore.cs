@@ -319,6 +319,8 @@ namespace CallRecordingAdmin.Engine.Store
         {
             try
             {
+                // A missing or unacceptable reason is a refused access like any other: checked here, so it is logged.
+                purpose?.Require();
                 return Db.Write((c, tx) => work(new ChangeContext(this, c, tx, Clock.UtcNow)));
             }
             catch (PolicyException e) when (e.Refusal != RefusalLog.None)
@@ -327,7 +329,7 @@ namespace CallRecordingAdmin.Engine.Store
                 {
                     var ctx = new ChangeContext(this, c, tx, Clock.UtcNow);
                     var area = ctx.Scalar("SELECT sa.name FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id", ("$id", (object)recordingId)) as string;
-                    AccessRecord.Write(ctx, action, AccessOutcome.Refused, recordingId, area, purpose?.Purpose.ToString(), purpose?.Reason, e.ErrorId + ": " + e.Message);
+                    AccessRecord.Write(ctx, action, AccessOutcome.Refused, recordingId, area, purpose?.Purpose.ToString(), purpose?.LoggedReason, e.ErrorId + ": " + Text.Printable(e.Message, 4000));
                 });
                 throw;
             }
@@ -470,8 +472,15 @@ namespace CallRecordingAdmin.Engine.Store
             if (orphans == 0) yield return new StoreFinding("OrphanFiles", FindingSeverity.Ok, "No file in the recordings folder is without its recording.", root);
             if (!deep) yield break;
             long checkedCount = 0, failed = 0;
-            foreach (var rec in Db.Query(RecordingRegister.Select + " WHERE r.state = 'Active'", null, RecordingRegister.Map))
+            foreach (var (rec, bad) in Db.Query(RecordingRegister.Select + " WHERE r.state = 'Active'", null, RecordingRegister.MapChecked))
             {
+                if (bad != null)
+                {
+                    // A row the module did not write (edited outside it): reported, and the check goes on.
+                    failed++;
+                    yield return new StoreFinding("StoredValueInvalid", FindingSeverity.Error, bad.Message, Convert.ToString(bad.Target, System.Globalization.CultureInfo.InvariantCulture));
+                    continue;
+                }
                 var file = Recordings.StoredFile(rec);
                 if (!File.Exists(file)) continue;
                 StoreFinding problem = null;

@@ -222,7 +222,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 });
                 throw;
             }
-            CsvBytesWriter.WriteFile(Path.Combine(folder, "index.csv"),
+            CsvBytesWriter.WriteFile(_store, Path.Combine(folder, "index.csv"),
                 new[] { "RecordingId", "CallId", "StartTime", "ServiceArea", "Direction", "RemoteNumber", "Status", "File", "Sha256", "Note" }, rows);
             return _store.Change("answer subject access requests", ctx =>
             {

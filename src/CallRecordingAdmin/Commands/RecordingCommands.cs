@@ -97,7 +97,7 @@ namespace CallRecordingAdmin.Commands
             {
                 var manifest = ResolvePath(ManifestPath);
                 var rows = new List<ManifestRow>();
-                Try(manifest, () => rows.AddRange(RecordingManifest.Read(manifest)));
+                Try(manifest, () => rows.AddRange(ActiveStore.Recordings.ReadManifest(manifest, logRefusal: !WhatIfRequested)));
                 var bad = rows.Where(r => r.Error != null).ToList();
                 foreach (var row in bad)
                 {
@@ -228,6 +228,7 @@ namespace CallRecordingAdmin.Commands
                     RecordingId = recordingId, ServiceArea = ServiceArea, Extension = Extension, Agent = Agent, RemoteNumber = RemoteNumber,
                     After = After, Before = Before, OnHold = OnHold ? true : (bool?)null, ExpiresBefore = ExpiresBefore, Expired = Expired,
                     State = State, IncludeGone = IncludeDeleted,
+                    OnRowError = e => WriteError(ToErrorRecord(e, e.Target)),
                     Skip = (long)PagingParameters.Skip, First = PagingParameters.First == ulong.MaxValue ? (long?)null : (long)PagingParameters.First,
                 };
                 long count = 0;
