@@ -148,7 +148,7 @@ function Write-ErrorHelp {
     if (-not $engine) { throw 'The engine assembly is not loaded; the ErrorId catalogue cannot be read.' }
     $catalogue = $engine.GetType('CallRecordingAdmin.Engine.Policy.ErrorIds', $true)
     $entries = @($catalogue::All | Sort-Object Id)
-    $logged = @{ Role = 'an AccessDenied event in the audit log, or a refusal row in the access log for recordings and grants'; Content = 'a refusal row in the access log' }
+    $logged = @{ Role = 'an AccessDenied event in the audit log, or a refusal row in the access log for recordings and grants'; Content = 'a refusal row in the access log'; Change = 'a refusal row in the access log (imports, nominations, reviews)' }
     $lines = [System.Collections.Generic.List[string]]::new()
     $lines.AddRange([string[]]@(
         'TOPIC'

@@ -20,12 +20,12 @@ Import-Module (Join-Path $ModulePath 'CallRecordingAdmin.psd1')
 New-Item -ItemType Directory $WorkRoot -Force | Out-Null
 # A store with an authorised area, a second Administrator, a nomination for the first and one recording.
 function New-CorpusStore([string] $Path) {
-    New-RecordingStore -Path $Path -Identity 'admin@uni.test' | Out-Null
+    New-RecordingStore -Path $Path -Identity 'admin@uni.test' -SharedOsAccount | Out-Null
     $script:Store = Connect-RecordingStore -Path $Path -Identity 'admin@uni.test' -PassThru
     New-ChaosArea $area
     Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null
     Add-RecordingRole -Principal 'dpo@uni.test' -Role DataProtectionOfficer | Out-Null
-    Grant-RecordingAccess -Store $script:Store.As('admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea $area -Right Play, Download, Copy -Reason 'Corpus' | Out-Null
+    Grant-RecordingAccess -Store $script:Store.As('admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea $area -Level Supervisor -Right Play, Download, Copy -Reason 'Corpus' | Out-Null
     Add-RecordingRole -Store $script:Store.As('admin2@uni.test') -Principal 'admin@uni.test' -Role Auditor | Out-Null
     Add-RecordingRole -Store $script:Store.As('admin2@uni.test') -Principal 'admin@uni.test' -Role Supervisor -ServiceArea $area | Out-Null
     Import-Recording -ManifestPath (New-ChaosExport (Join-Path (Split-Path $Path) ('seed-' + (Split-Path $Path -Leaf))) 1 -DaysAgo 5 -Prefix 'seed')
@@ -72,10 +72,31 @@ function New-Content([string] $Path, [string] $Kind) {
             $w.Write([Text.Encoding]::ASCII.GetBytes('data')); $w.Write([int]$n); $b = [byte[]]::new($n); $rnd.NextBytes($b); $w.Write($b); $w.Flush()
             [IO.File]::WriteAllBytes($Path, $ms.ToArray())
         }
-        'mp3' { $b = [byte[]]::new(4180); for ($f = 0; $f -lt 10; $f++) { $o = $f * 418; $b[$o] = 0xFF; $b[$o + 1] = 0xFB; $b[$o + 2] = 0x90; $b[$o + 3] = 0x64 }; [IO.File]::WriteAllBytes($Path, $b) }
-        'ogg-opus' { $b = [byte[]]::new(512); [Text.Encoding]::ASCII.GetBytes('OggS').CopyTo($b, 0); $b[5] = 2; [Text.Encoding]::ASCII.GetBytes('OpusHead').CopyTo($b, 28); $b[36] = 1; $b[37] = 1; [IO.File]::WriteAllBytes($Path, $b) }
+        # MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no padding: each frame is floor(144 * 128000 / 44100) = 417 bytes
+        'mp3' { $b = [byte[]]::new(4170); for ($f = 0; $f -lt 10; $f++) { $o = $f * 417; $b[$o] = 0xFF; $b[$o + 1] = 0xFB; $b[$o + 2] = 0x90; $b[$o + 3] = 0x64 }; [IO.File]::WriteAllBytes($Path, $b) }
+        # two Ogg pages (RFC 3533) with their CRCs: OpusHead (RFC 7845), then OpusTags
+        'ogg-opus' {
+            $head = [byte[]]::new(19); [Text.Encoding]::ASCII.GetBytes('OpusHead').CopyTo($head, 0); $head[8] = 1; $head[9] = 1; [BitConverter]::GetBytes(48000).CopyTo($head, 12)
+            $tags = [byte[]]::new(16); [Text.Encoding]::ASCII.GetBytes('OpusTags').CopyTo($tags, 0)
+            [IO.File]::WriteAllBytes($Path, [byte[]]((New-OggPage $head 2 0) + (New-OggPage $tags 0 1)))
+        }
         default { throw "unknown content kind $Kind" }
     }
+}
+
+# One Ogg page holding $Body (under 255 bytes) with its CRC-32 (polynomial 0x04C11DB7, no reflection, as RFC 3533 says).
+function New-OggPage([byte[]] $Body, [byte] $HeaderType, [int] $Sequence) {
+    $page = [byte[]]::new(28 + $Body.Length)
+    [Text.Encoding]::ASCII.GetBytes('OggS').CopyTo($page, 0); $page[5] = $HeaderType
+    [BitConverter]::GetBytes([int]0x4348).CopyTo($page, 14); [BitConverter]::GetBytes($Sequence).CopyTo($page, 18)
+    $page[26] = 1; $page[27] = [byte]$Body.Length; $Body.CopyTo($page, 28)
+    [uint32] $crc = 0
+    foreach ($byte in $page) {
+        $crc = $crc -bxor ([uint32]$byte -shl 24)
+        for ($k = 0; $k -lt 8; $k++) { $crc = if ($crc -band 0x80000000) { (($crc -shl 1) -band 0xFFFFFFFF) -bxor 0x04C11DB7 } else { ($crc -shl 1) -band 0xFFFFFFFF } }
+    }
+    [BitConverter]::GetBytes([uint32]$crc).CopyTo($page, 22)
+    , $page
 }
 
 function New-Row([string] $CallId, [string] $AudioPath) {
@@ -158,7 +179,7 @@ foreach ($c in $cases) {
                 Import-Csv (Join-Path $folder 'in.csv') | Add-RecordedExtension -ErrorAction SilentlyContinue -ErrorVariable +e | Out-Null
             }
             'Grant-RecordingAccess' {
-                $row = [ordered]@{ Principal = "p-$($c.Id)@uni.test"; ServiceArea = $area; Right = 'Play'; Reason = 'Corpus nomination' }; $row[$c.Field] = $value
+                $row = [ordered]@{ Principal = "p-$($c.Id)@uni.test"; ServiceArea = $area; Level = 'Supervisor'; Right = 'Play'; Reason = 'Corpus nomination' }; $row[$c.Field] = $value
                 [pscustomobject]$row | Export-Csv (Join-Path $folder 'in.csv') -NoTypeInformation
                 Import-Csv (Join-Path $folder 'in.csv') | Grant-RecordingAccess -Store $other -ErrorAction SilentlyContinue -ErrorVariable +e | Out-Null
             }

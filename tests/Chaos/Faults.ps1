@@ -21,11 +21,11 @@ function Check([string] $Name, [bool] $Ok, [string] $Detail = '') { if (-not $Ok
 $area = 'IT Service Desk'
 
 function New-FaultStore([string] $Path) {
-    New-RecordingStore -Path $Path -Identity 'admin@uni.test' | Out-Null
+    New-RecordingStore -Path $Path -Identity 'admin@uni.test' -SharedOsAccount | Out-Null
     $script:Store = Connect-RecordingStore -Path $Path -Identity 'admin@uni.test' -PassThru
     New-ChaosArea $area
     Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null
-    Grant-RecordingAccess -Store $script:Store.As('admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea $area -Right Play, Download, Copy -Reason 'Faults' | Out-Null
+    Grant-RecordingAccess -Store $script:Store.As('admin2@uni.test') -Principal 'admin@uni.test' -ServiceArea $area -Level Supervisor -Right Play, Download, Copy -Reason 'Faults' | Out-Null
     $script:Store
 }
 
@@ -157,7 +157,7 @@ try {
     $roActions = [ordered]@{
         'Import-Recording' = { Import-Recording -ManifestPath (Join-Path $roSource2 'manifest.csv') }
         'New-ServiceArea' = { New-ServiceArea -Name 'Read Only Area' -RetentionDays 30 -CustomerNotice 'Calls are recorded.' }
-        'Grant-RecordingAccess' = { Grant-RecordingAccess -Store $script:Store.As('admin2@uni.test') -Principal 'ro@uni.test' -ServiceArea $area -Right Play -Reason 'x' }
+        'Grant-RecordingAccess' = { Grant-RecordingAccess -Store $script:Store.As('admin2@uni.test') -Principal 'ro@uni.test' -ServiceArea $area -Level Supervisor -Right Play -Reason 'x' }
         'Add-RecordedExtension' = { Add-RecordedExtension -Number 4999 -ServiceArea $area -Mode OnDemand }
         'Save-Recording' = { Save-Recording -RecordingId $roRecs[0].RecordingId -Destination (Join-Path $WorkRoot 'ro-out') -Purpose DisputeOrComplaint -Reason 'Complaint 9' }
     }
@@ -187,7 +187,7 @@ try {
     New-FaultStore $keyStore | Out-Null
     $keyRecs = @(Import-Recording -ManifestPath (New-ChaosExport (Join-Path $WorkRoot 'src-key') 3 -DaysAgo 5 -Prefix 'key'))
     $otherStore = Join-Path $WorkRoot 'other-store'
-    New-RecordingStore -Path $otherStore -Identity 'admin@uni.test' | Out-Null
+    New-RecordingStore -Path $otherStore -Identity 'admin@uni.test' -SharedOsAccount | Out-Null
     Disconnect-RecordingStore -ErrorAction SilentlyContinue
     $key = Join-Path $keyStore 'master.key'; $aside = Join-Path $WorkRoot 'master.key.aside'
     Move-Item $key $aside

@@ -31,11 +31,11 @@ function Wait-For([string] $Path, [int] $Seconds = 300) { $d = [datetime]::UtcNo
 
 $store = Join-Path $WorkRoot 'store'
 $setup = Start-Script 'setup' @"
-New-RecordingStore -Path '$store' -Identity 'admin@uni.test' | Out-Null
+New-RecordingStore -Path '$store' -Identity 'admin@uni.test' -SharedOsAccount | Out-Null
 `$script:Store = Connect-RecordingStore -Path '$store' -Identity 'admin@uni.test' -PassThru
 New-ChaosArea 'IT Service Desk'
 Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null
-Grant-RecordingAccess -Principal 'admin2@uni.test' -ServiceArea 'IT Service Desk' -Right Play, Download -Reason 'Stale-session case' | Out-Null
+Grant-RecordingAccess -Principal 'admin2@uni.test' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play, Download -Reason 'Stale-session case' | Out-Null
 `$r = Import-Recording -ManifestPath (New-ChaosExport '$(Join-Path $WorkRoot 'src')' 2 -DaysAgo 5 -Prefix 'st')
 Set-Content '$(Join-Path $WorkRoot 'rec.txt')' `$r[0].RecordingId
 "@

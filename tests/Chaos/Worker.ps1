@@ -64,7 +64,7 @@ function New-IterationInput([int] $i) {
         }
         'Grants' {
             New-Item -ItemType Directory $folder -Force | Out-Null
-            1..30 | ForEach-Object { [pscustomobject]@{ Principal = "batch$i-user$_@uni.test"; ServiceArea = $area; Right = 'Play'; Reason = "Batch $i nomination" } } |
+            1..30 | ForEach-Object { [pscustomobject]@{ Principal = "batch$i-user$_@uni.test"; ServiceArea = $area; Level = 'Supervisor'; Right = 'Play'; Reason = "Batch $i nomination" } } |
                 Export-Csv (Join-Path $folder 'grants.csv') -NoTypeInformation
         }
         'Backup' { New-Item -ItemType Directory $folder -Force | Out-Null }
@@ -90,15 +90,16 @@ function Invoke-Operation([int] $i) {
 switch ($Mode) {
     'Setup' {
         New-Item -ItemType Directory $Root -Force | Out-Null
-        New-RecordingStore -Path $storePath -Identity $admin | Out-Null
+        # the campaign plays several people in one OS account (separation of duties compares OS accounts)
+        New-RecordingStore -Path $storePath -Identity $admin -SharedOsAccount | Out-Null
         $script:Store = Connect-RecordingStore -Path $storePath -Identity $admin -PassThru
         New-ChaosArea $area
         Add-RecordingRole -Principal 'admin2@uni.test' -Role Administrator | Out-Null
         Add-RecordingRole -Principal $dpo -Role DataProtectionOfficer | Out-Null
         $other = $script:Store.As('admin2@uni.test')
         # nominations made by another Administrator (nobody nominates themselves, issue 9 §5)
-        Grant-RecordingAccess -Store $other -Principal $admin -ServiceArea $area -Right Play, Download, Copy, Delete -Reason 'Case extraction' | Out-Null
-        Grant-RecordingAccess -Store $other -Principal $dpo -ServiceArea $area -Right Play, Download -Reason 'Subject access requests' | Out-Null
+        Grant-RecordingAccess -Store $other -Principal $admin -ServiceArea $area -Level Supervisor -Right Play, Download, Copy, Delete -Reason 'Case extraction' | Out-Null
+        Grant-RecordingAccess -Store $other -Principal $dpo -ServiceArea $area -Level Supervisor -Right Play, Download -Reason 'Subject access requests' | Out-Null
         # recordings on a hold that every scenario must leave alone, expired so that a purge would take them
         $held = New-ChaosExport (Join-Path $Root 'held') 3 -DaysAgo 60 -Prefix 'held'
         $recs = Import-Recording -ManifestPath $held

@@ -87,7 +87,7 @@ namespace Engine.Tests
                 (Call("one-sample-no-duration", Samples.WavLying(samples: 1), null), "DurationInvalid"),
                 (Call("hour-for-a-second", Samples.WavLying(samples: 8000), 3600), "DurationInvalid"),
                 (Call("minus-zero", Samples.WavLying(), -0.0), "DurationInvalid"),
-                (Call("zero", Samples.WavLying(), 0), "DurationInvalid"),
+                (Call("zero", Samples.WavLying(), 0), null),                           // an empty cell bound as 0: the header's 0.1 s is kept
                 (Call("tenth", Samples.WavLying(samples: 800), 0.1), null),
                 (Call("rounded", Samples.WavLying(samples: 8000 * 3), 4), null),        // a recorder rounding 3 s up to 4 is within tolerance
                 (Call("no-duration", Samples.WavLying(samples: 8000), null), null),
@@ -98,7 +98,8 @@ namespace Engine.Tests
                 Assert.True(calls[i].ErrorId == outcomes[i].Error?.ErrorId, calls[i].Item.CallId + ": expected " + (calls[i].ErrorId ?? "success") + ", got " + (outcomes[i].Error?.ErrorId ?? "success") + " " + outcomes[i].Error?.Message);
             }
             var stored = Store.Recordings.Get(new RecordingQuery()).ToDictionary(r => r.CallId, r => r.DurationSeconds);
-            Assert.Equal(new[] { "no-duration", "rounded", "tenth" }, stored.Keys.OrderBy(k => k));
+            Assert.Equal(new[] { "no-duration", "rounded", "tenth", "zero" }, stored.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(0.1, stored["zero"]);
             Assert.Equal(1.0, stored["no-duration"]);
             Assert.Contains("-0", outcomes[6].Error.Message);
         }
@@ -109,6 +110,7 @@ namespace Engine.Tests
             Assert.Equal("DurationInvalid", Assert.Throws<PolicyException>(() => ImportRules.Duration(-0.0, "c")).ErrorId);
             Assert.Equal("DurationInvalid", Assert.Throws<PolicyException>(() => ImportRules.Duration(0.05, "c")).ErrorId);
             Assert.Equal(0.1, ImportRules.Duration(0.1, "c"));
+            Assert.Null(ImportRules.Duration(0.0, "c"));
             ImportRules.HeaderDuration(60 + ImportRules.DurationTolerance(60), 60, "c");
             Assert.Equal("DurationInvalid", Assert.Throws<PolicyException>(() => ImportRules.HeaderDuration(60 + ImportRules.DurationTolerance(60) + 0.01, 60, "c")).ErrorId);
             ImportRules.HeaderDuration(3600, null, "c");  // MP3 and Ogg carry no header duration: the manifest's stands

@@ -383,7 +383,7 @@ namespace Engine.Tests
         {
             var path = Path.Combine(_f.T.Folder, "x.csv");
             var cells = new[] { "=1+1", "+44", "-2", "@SUM(A1)", "\tTab", "\rCR", "'q", "a,b", "say \"hi\"", "line\nbreak", " pad ", "Zoë" };
-            CsvBytesWriter.WriteFile(path, new[] { "c" }, cells.Select(c => new[] { c }));
+            CsvBytesWriter.WriteFile(null, path, new[] { "c" }, cells.Select(c => new[] { c }));
             var back = ReadCsv(path).Select(r => r["c"]).ToArray();
             Assert.Equal(cells.Length, back.Length);
             for (var i = 0; i < cells.Length; i++)

@@ -151,6 +151,22 @@ namespace Engine.Tests
         }
 
         [Fact]
+        public void A_subject_access_request_refuses_a_phone_number_that_is_a_formula_or_text()
+        {
+            // found by the fault campaign (c181): "=1+1" became the number 11 and the request would have found nothing
+            foreach (var bad in new[] { "=1+1", "call me", "07700 900123 ext" })
+            {
+                var e = Assert.Throws<PolicyException>(() => Store.SubjectAccess.Create("SAR-X", "Alex Example", new[] { "07700 900123", bad }, _f.T.Clock.UtcNow.UtcDateTime.Date, false));
+                Assert.Equal("InvalidPhoneNumber", e.ErrorId);
+            }
+            Assert.Empty(Store.SubjectAccess.Get(null, false, null));
+            // a mobile and a short internal extension are both numbers a person is called on
+            var sar = Store.SubjectAccess.Create("SAR-2", "Alex Example", new[] { "07700 900123", "4521" }, _f.T.Clock.UtcNow.UtcDateTime.Date, false);
+            Assert.Contains("+447700900123", sar.PhoneNumbers);
+            Assert.Contains("4521", sar.PhoneNumbers);
+        }
+
+        [Fact]
         public void A_subject_access_export_lists_what_is_gone_as_well_as_what_is_exported()
         {
             var a = _f.ImportWhenRecorded("a", _f.T.Clock.UtcNow.AddDays(-100), remote: "07700 900123");

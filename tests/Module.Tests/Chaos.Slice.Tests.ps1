@@ -1,13 +1,13 @@
 # A small slice of the fault campaign (build.ps1 Chaos, tests/Chaos): kill -9 of a real pwsh during an import and
 # during a purge, once at a random moment and once at a named fault point between a commit and the file step after it,
 # each followed by the full check (integrity, Test-RecordingStore -Deep, audit chain, rows and files, held recordings,
-# a converging rerun); and a handful of the bad-input corpus. Cases that wait for another fix of issue 9 are skipped
-# with the section they need; the coordinator enables them after the merge.
+# a converging rerun); and a handful of the bad-input corpus (with issue 9's fixes merged, none waits: a case whose
+# Needs column is set in cases.csv is skipped with the section it needs).
 BeforeDiscovery {
     # corpus cases in the slice: ids of tests/Chaos/corpus/cases.csv
     $script:SliceIds = 'c013', 'c025', 'c031', 'c051', 'c053', 'c074', 'c081', 'c086', 'c087', 'c100', 'c110', 'c113', 'c119', 'c124',
         'c131', 'c138', 'c151', 'c152', 'c167', 'c177', 'c182', 'c192',
-        'c001', 'c019', 'c041', 'c057', 'c093', 'c194'
+        'c001', 'c019', 'c041', 'c057', 'c093', 'c194', 'c146', 'c154'
     $all = Import-Csv (Join-Path $PSScriptRoot '../Chaos/corpus/cases.csv')
     $script:SliceCases = @($all | Where-Object Id -in $script:SliceIds | ForEach-Object { @{ Id = $_.Id; Target = $_.Target; Field = $_.Field; Value = $_.Value; Expect = $_.Expect; Needs = $_.Needs } })
 }

@@ -104,14 +104,14 @@ namespace CallRecordingAdmin.Engine.AccessLog
             {
                 throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
             }
-            var temp = full + ".partial";
             long count = 0;
             var (sql, args) = Sql(q);
             try
             {
                 using (var connection = _store.Db.Open())
-                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-                using (var csv = new CsvBytesWriter(stream, byteOrderMark: true))
+                using (var output = SafeOutput.Begin(_store, full))
+                {
+                using (var csv = new CsvBytesWriter(output.Stream, byteOrderMark: true))
                 {
                     foreach (var c in Columns) csv.Field(c);
                     csv.EndRow();
@@ -133,13 +133,12 @@ namespace CallRecordingAdmin.Engine.AccessLog
                         if (rc != raw.SQLITE_DONE) Check(connection, rc);
                     }
                 }
-                DurableFiles.MoveIntoPlace(temp, full);
+                output.Commit();
+                }
                 return count;
             }
-            catch
+            finally
             {
-                if (File.Exists(temp)) File.Delete(temp);
-                throw;
             }
         }
 

@@ -76,19 +76,21 @@ namespace CallRecordingAdmin.Engine.AccessLog
         /// Writes a whole CSV file (UTF-8 with a byte-order mark, CRLF rows) through the same rules: a header row,
         /// then each row's cells. For the small CSVs (manifests, indexes); the access log streams with <see cref="Field(ReadOnlySpan{byte})"/>.
         /// </summary>
-        public static void WriteFile(string path, System.Collections.Generic.IEnumerable<string> header, System.Collections.Generic.IEnumerable<System.Collections.Generic.IEnumerable<string>> rows)
+        public static void WriteFile(Store.RecordingStore store, string path, System.Collections.Generic.IEnumerable<string> header, System.Collections.Generic.IEnumerable<System.Collections.Generic.IEnumerable<string>> rows)
         {
-            using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var csv = new CsvBytesWriter(stream, byteOrderMark: true))
+            Store.SafeOutput.Write(store, path, stream =>
             {
-                foreach (var h in header) csv.Field(h);
-                csv.EndRow();
-                foreach (var row in rows)
+                using (var csv = new CsvBytesWriter(stream, byteOrderMark: true))
                 {
-                    foreach (var cell in row) csv.Field(cell);
+                    foreach (var h in header) csv.Field(h);
                     csv.EndRow();
+                    foreach (var row in rows)
+                    {
+                        foreach (var cell in row) csv.Field(cell);
+                        csv.EndRow();
+                    }
                 }
-            }
+            });
         }
 
         public void EndRow()

@@ -312,7 +312,7 @@ namespace CallRecordingAdmin.Engine.Audit
             return report;
         }
 
-        public static void WriteCheckpoint(AuditCheckpoint checkpoint, string path)
+        public static void WriteCheckpoint(AuditCheckpoint checkpoint, string path, Store.RecordingStore store = null)
         {
             var json = JsonSerializer.Serialize(new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
@@ -324,9 +324,7 @@ namespace CallRecordingAdmin.Engine.Audit
                 ["writtenBy"] = checkpoint.WrittenBy,
             }, new JsonSerializerOptions { WriteIndented = true });
             var full = System.IO.Path.GetFullPath(path);
-            var temp = full + ".tmp";
-            File.WriteAllText(temp, json, new UTF8Encoding(false));
-            Store.DurableFiles.MoveIntoPlace(temp, full);
+            Store.SafeOutput.WriteAllText(store, full, json);
             checkpoint.Path = full;
         }
 

@@ -53,7 +53,7 @@ namespace CallRecordingAdmin.Engine.Audit
             {
                 StoreId = _store.StoreId, Sequence = head.Sequence, Hash = head.Hash, WrittenAt = head.OccurredAt, WrittenBy = _store.Identity,
             };
-            AuditChain.WriteCheckpoint(checkpoint, full);
+            AuditChain.WriteCheckpoint(checkpoint, full, _store);
             return checkpoint;
         }
     }

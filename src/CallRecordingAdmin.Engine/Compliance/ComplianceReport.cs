@@ -431,10 +431,9 @@ namespace CallRecordingAdmin.Engine.Compliance
             }
             var now = asOf ?? _store.Clock.UtcNow;
             var findings = Collect(areas, now, progress, includeStoreCheck);
-            var temp = full + ".partial";
-            try
+            using (var output = SafeOutput.Begin(_store, full))
             {
-                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                var stream = output.Stream;
                 {
                     if (format == ComplianceExportFormat.Csv)
                     {
@@ -451,12 +450,7 @@ namespace CallRecordingAdmin.Engine.Compliance
                         });
                     }
                 }
-                DurableFiles.MoveIntoPlace(temp, full);
-            }
-            catch
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-                throw;
+                output.Commit();
             }
             return new ComplianceExport { Path = full, Format = format, Findings = findings.Count, High = findings.Count(f => f.Severity == ComplianceSeverity.High), AsOf = now, SizeBytes = new FileInfo(full).Length };
         }

@@ -135,15 +135,15 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 ["exportedBy"] = _store.Identity, ["exportedAt"] = Timestamp.ToText(exportedAt), ["storeId"] = _store.StoreId,
                 ["recordings"] = entries,
             };
-            File.WriteAllText(Path.Combine(folder, ManifestJson), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }), new UTF8Encoding(false));
+            SafeOutput.WriteAllText(_store, Path.Combine(folder, ManifestJson), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
             var columns = new[] { "recordingId", "callId", "serviceArea", "extension", "startTime", "durationSeconds", "direction", "remoteNumber", "agent", "file", "status", "originalSha256", "exportedSha256" };
-            CsvBytesWriter.WriteFile(Path.Combine(folder, ManifestCsv), columns.Concat(new[] { "exportedBy", "exportedAt", "reason", "retainUntil" }),
+            CsvBytesWriter.WriteFile(_store, Path.Combine(folder, ManifestCsv), columns.Concat(new[] { "exportedBy", "exportedAt", "reason", "retainUntil" }),
                 entries.Select(e => columns.Select(c => Convert.ToString(e[c], CultureInfo.InvariantCulture)).Concat(new[]
                 {
                     _store.Identity, Timestamp.ToText(exportedAt), hold.Reason, hold.RetainUntil.HasValue ? Timestamp.ToText(hold.RetainUntil.Value) : "",
                 })));
             var manifestSha = ManifestDigest(folder);
-            File.WriteAllText(Path.Combine(folder, ManifestHash), manifestSha + "  " + ManifestJson + "+" + ManifestCsv + "\n", new UTF8Encoding(false));
+            SafeOutput.WriteAllText(_store, Path.Combine(folder, ManifestHash), manifestSha + "  " + ManifestJson + "+" + ManifestCsv + "\n");
 
             var exported = entries.Count(e => (string)e["status"] == "Exported");
             _store.Change("export legal holds", ctx =>

@@ -118,6 +118,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 p.Id = Ids.New("rec");
                 var final = StoredFile(p.Id);
                 p.Partial = final + PartialSuffix;
+                StoreWriteStream destination = null;
                 try
                 {
                     var folder = Path.GetDirectoryName(final);
@@ -133,8 +134,17 @@ namespace CallRecordingAdmin.Engine.Recordings
                         }
                         ImportRules.HeaderDuration(p.Duration, p.Audio.DurationSeconds, p.CallId);
                         p.Format = p.Audio.Format;
-                        if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
-                        using (var destination = OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16))
+                        try
+                        {
+                            if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
+                            destination = new StoreWriteStream(OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16));
+                        }
+                        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                        {
+                            folders.Remove(folder);
+                            throw StoreWriteFailed(p, e);
+                        }
+                        using (destination)
                         {
                             p.Sealed = RecordingCipher.Encrypt(source, destination, p.Id, key, _store.KeyFingerprint);
                         }
@@ -142,13 +152,17 @@ namespace CallRecordingAdmin.Engine.Recordings
                 }
                 catch (PolicyException e)
                 {
+                    if (e.ErrorId == "StoreWriteFailed") TryDelete(p.Partial);
                     p.Outcome.Error = e;
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
                     TryDelete(p.Partial);
-                    p.Outcome.Error = new PolicyException("RecordingFileUnreadable", FailureKind.ReadError,
-                        "The audio file '" + p.Outcome.Item.Path + "' of call " + p.CallId + " could not be read: " + e.Message, p.Outcome.Item.Path, null, e);
+                    // the source is read and the store written in one Encrypt call: the wrapper says which failed
+                    p.Outcome.Error = destination?.Failure != null
+                        ? StoreWriteFailed(p, e)
+                        : new PolicyException("RecordingFileUnreadable", FailureKind.ReadError,
+                            "The audio file '" + p.Outcome.Item.Path + "' of call " + p.CallId + " could not be read: " + e.Message, p.Outcome.Item.Path, null, e);
                 }
             }
 
@@ -197,6 +211,31 @@ namespace CallRecordingAdmin.Engine.Recordings
             }
             RecordRefusals(prepared.Where(p => p.Outcome.Error != null).Select(p => p.Outcome).ToList());
             return prepared.Select(p => p.Outcome).ToList();
+        }
+
+        /// <summary>A write into the store failed (disk full, the volume's I/O error): the source file is not at fault, and nothing of the row is kept.</summary>
+        private PolicyException StoreWriteFailed(Prepared p, Exception e) =>
+            new PolicyException("StoreWriteFailed", FailureKind.WriteError,
+                "Call " + p.CallId + " could not be written into the store at '" + p.Partial + "': " + e.Message +
+                " Nothing of this row was kept (its partial file was removed) and the audio file '" + p.Outcome.Item.Path + "' is untouched; free space in the store's volume and import again.",
+                _store.Path, null, e);
+
+        /// <summary>
+        /// Reads a recorder's manifest for an import. A manifest that cannot be read at all (ManifestNotFound, ManifestInvalid)
+        /// is a refused import: in the access log (action Import, outcome Refused) like a refused row, unless <paramref name="logRefusal"/>
+        /// is false (-WhatIf), then rethrown.
+        /// </summary>
+        public IReadOnlyList<ManifestRow> ReadManifest(string manifestPath, bool logRefusal = true)
+        {
+            try
+            {
+                return RecordingManifest.Read(manifestPath).ToList();
+            }
+            catch (PolicyException e) when (logRefusal && e.Refusal != RefusalLog.None)
+            {
+                RecordRefusals(new[] { new ImportOutcome { Item = new RecordingImport { Path = manifestPath }, Error = e } }, "manifest");
+                throw;
+            }
         }
 
         /// <summary>

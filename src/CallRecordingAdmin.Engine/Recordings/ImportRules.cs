@@ -33,11 +33,14 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// </summary>
         public static double DurationTolerance(double headerSeconds) => 5 + 0.1 * headerSeconds;
 
-        /// <summary>The manifest's DurationSeconds: null when absent, else from <see cref="MinDurationSeconds"/> to <see cref="MaxDurationSeconds"/>; NaN, infinities, negatives and -0 are <c>DurationInvalid</c>.</summary>
+        /// <summary>The manifest's DurationSeconds: null when absent or +0 (an empty cell), else from <see cref="MinDurationSeconds"/> to <see cref="MaxDurationSeconds"/>; NaN, infinities, negatives and -0 are <c>DurationInvalid</c>.</summary>
         public static double? Duration(double? seconds, string callId)
         {
             if (!seconds.HasValue) return null;
             var d = seconds.Value;
+            // An empty cell reaches a cmdlet as 0 (Import-Csv | Import-Recording binds '' to [double] 0): +0 means "not given",
+            // and the audio's own duration is used. -0 is written by nobody honest and stays refused.
+            if (d == 0 && BitConverter.DoubleToInt64Bits(d) == 0) return null;
             if (double.IsNaN(d) || double.IsInfinity(d) || d < MinDurationSeconds || d > MaxDurationSeconds || BitConverter.DoubleToInt64Bits(d) < 0)
             {
                 throw new PolicyException("DurationInvalid", FailureKind.InvalidData,

@@ -86,20 +86,50 @@ namespace CallRecordingAdmin.Engine.Recordings
         public bool IncludeGone { get; set; }
         public long Skip { get; set; }
         public long? First { get; set; }
+        /// <summary>Called for a row that cannot be read (StoredValueInvalid), which is then skipped; without it the error is thrown.</summary>
+        public Action<PolicyException> OnRowError { get; set; }
     }
 
-    /// <summary>Why and for what a recording is reached (clause 3.1).</summary>
+    /// <summary>
+    /// Why and for what a recording is reached (clause 3.1). The reason is checked (present, at most 2,000 characters,
+    /// no control or bidirectional characters) inside the access itself (<see cref="Store.RecordingStore"/>'s access gate),
+    /// so that an attempt with a bad reason is refused AND logged like any other refused access (ReasonRequired, TextInvalid).
+    /// </summary>
     public sealed class AccessPurpose
     {
+        private readonly string _reason;
+        private readonly PolicyException _problem;
+
         public AccessPurpose(Purpose purpose, string reason)
         {
             Purpose = purpose;
-            Reason = string.IsNullOrWhiteSpace(reason)
-                ? throw new PolicyException("ReasonRequired", FailureKind.InvalidArgument, "every access to a recording needs a reason (-Reason).", null, "3.1")
-                : Text.Check(reason.Trim(), "Reason", Text.ReasonMax);
+            try
+            {
+                _reason = string.IsNullOrWhiteSpace(reason)
+                    ? throw new PolicyException("ReasonRequired", FailureKind.InvalidArgument, "every access to a recording needs a reason (-Reason).", null, "3.1")
+                    : Text.Check(reason.Trim(), "Reason", Text.ReasonMax);
+            }
+            catch (PolicyException e)
+            {
+                _problem = e;
+                LoggedReason = Text.Printable(reason, Text.ReasonMax);
+                return;
+            }
+            LoggedReason = _reason;
         }
 
         public Purpose Purpose { get; }
-        public string Reason { get; }
+
+        /// <summary>The checked reason; ReasonRequired or TextInvalid when it is missing or not acceptable.</summary>
+        public string Reason => _problem != null ? throw _problem : _reason;
+
+        /// <summary>The reason as the access log keeps it: the reason, or for a refused one its printable form (control and bidirectional characters replaced, cut at 2,000 characters).</summary>
+        public string LoggedReason { get; }
+
+        /// <summary>Throws the reason's problem, if any (called inside the logged access).</summary>
+        public void Require()
+        {
+            if (_problem != null) throw _problem;
+        }
     }
 }

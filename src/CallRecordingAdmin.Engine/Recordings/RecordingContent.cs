@@ -25,14 +25,15 @@ namespace CallRecordingAdmin.Engine.Recordings
         public Recording Save(string recordingId, string destination, AccessPurpose purpose, bool overwrite)
         {
             var full = Path.GetFullPath(destination);
-            // A destination in the store is refused (and logged) by the access itself, before any question of overwriting.
-            var inside = false;
-            try { StorePaths.EnsureOutsideStore(_store, full); } catch (PolicyException) { inside = true; }
-            if (!inside && File.Exists(full) && !overwrite)
+            // A destination in the store, and an existing file without -Force, are refused (and logged) by the access itself.
+            var recording = Reach(AccessRight.Download, recordingId, purpose, "saved to " + full, (ctx, rec) =>
             {
-                throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
-            }
-            var recording = Reach(AccessRight.Download, recordingId, purpose, "saved to " + full, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, full));
+                StorePaths.EnsureOutsideStore(_store, full);
+                if (File.Exists(full) && !overwrite)
+                {
+                    throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
+                }
+            });
             DecryptTo(recording, full);
             return recording;
         }
@@ -40,8 +41,6 @@ namespace CallRecordingAdmin.Engine.Recordings
         internal void DecryptTo(Recording recording, string full)
         {
             var key = _store.ReadMasterKey();
-            Directory.CreateDirectory(Path.GetDirectoryName(full));
-            var temp = full + ".partial";
             FileStream opened;
             try
             {
@@ -52,19 +51,13 @@ namespace CallRecordingAdmin.Engine.Recordings
                 throw new PolicyException("RecordingFileMissing", FailureKind.ReadError,
                     "the stored file of recording " + recording.RecordingId + " is missing; nothing was written. Test-RecordingStore reports it; restore the file from a backup.", recording.RecordingId, "2.5", e);
             }
-            try
+            // Through a new, randomly named, exclusively created owner-only file beside the destination, renamed into place:
+            // a link planted at any name the module writes can never redirect the plaintext (or the truncation) into the store.
+            using (var stored = opened)
+            using (var output = SafeOutput.Begin(_store, full, ownerOnly: true))
             {
-                using (var stored = opened)
-                using (var output = OwnerOnly.CreateFile(temp, FileMode.Create, 1 << 16))
-                {
-                    RecordingCipher.Decrypt(stored, output, recording.RecordingId, key, recording.Sha256);
-                }
-                DurableFiles.MoveIntoPlace(temp, full);
-            }
-            catch
-            {
-                TryDelete(temp);
-                throw;
+                RecordingCipher.Decrypt(stored, output.Stream, recording.RecordingId, key, recording.Sha256);
+                output.Commit();
             }
         }
 
@@ -75,18 +68,24 @@ namespace CallRecordingAdmin.Engine.Recordings
             var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, folder));
             Directory.CreateDirectory(folder);
             var target = Path.Combine(folder, recording.RecordingId + FileSuffix);
-            File.Copy(StoredFile(recording), target + ".partial", true);
-            DurableFiles.MoveIntoPlace(target + ".partial", target);
+            string encryptedSha;
+            using (var stored = File.OpenRead(StoredFile(recording)))
+            using (var output = SafeOutput.Begin(_store, target, ownerOnly: true))
+            {
+                stored.CopyTo(output.Stream);
+                output.Commit();
+            }
+            encryptedSha = RecordingCipher.Sha256OfFile(target);
             var manifest = new SortedDictionary<string, object>(StringComparer.Ordinal)
             {
                 ["format"] = "CallRecordingAdmin.RecordingCopy/1",
                 ["recordingId"] = recording.RecordingId, ["callId"] = recording.CallId, ["serviceArea"] = recording.ServiceArea,
                 ["startTime"] = Timestamp.ToText(recording.StartTime), ["originalSha256"] = recording.Sha256,
-                ["encryptedSha256"] = RecordingCipher.Sha256OfFile(target), ["keyFingerprint"] = _store.KeyFingerprint,
+                ["encryptedSha256"] = encryptedSha, ["keyFingerprint"] = _store.KeyFingerprint,
                 ["copiedBy"] = _store.Identity, ["copiedAt"] = Timestamp.ToText(_store.Clock.UtcNow),
                 ["purpose"] = purpose.Purpose.ToString(), ["reason"] = purpose.Reason,
             };
-            File.WriteAllText(target + ".json", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+            SafeOutput.WriteAllText(_store, target + ".json", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
             return recording;
         }
 

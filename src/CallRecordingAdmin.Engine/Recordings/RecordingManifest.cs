@@ -137,7 +137,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     // One record over several lines: valid CSV, but no field of a call may hold a line break.
                     var column = columns.Where(c => c.Value < fields.Length && fields[c.Value].IndexOf('\n') >= 0).OrderBy(c => c.Value).Select(c => c.Key).FirstOrDefault() ?? "a field";
-                    throw new PolicyException("TextInvalid", FailureKind.InvalidData,
+                    throw new PolicyException("TextInvalid", FailureKind.InvalidArgument,
                         "lines " + line + "-" + lastLine + " of the manifest (call " + Text.Printable(row.CallId, 64) + ") are one CSV record whose " + column +
                         " holds a line break inside quotes; no field of a call may contain a line break (a control character). The row was refused.", row.CallId ?? (object)line);
                 }

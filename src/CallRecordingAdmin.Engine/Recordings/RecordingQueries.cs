@@ -29,9 +29,39 @@ namespace CallRecordingAdmin.Engine.Recordings
             var (where, args) = filter.Value;
             var sql = Select + where + " ORDER BY r.start_time, r.id" +
                       (q.First.HasValue || q.Skip > 0 ? " LIMIT " + (q.First ?? -1).ToString(CultureInfo.InvariantCulture) + " OFFSET " + q.Skip.ToString(CultureInfo.InvariantCulture) : "");
-            foreach (var rec in _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map))
+            foreach (var (rec, error) in _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, MapChecked))
             {
-                yield return rec;
+                if (error == null)
+                {
+                    yield return rec;
+                }
+                else if (q.OnRowError != null)
+                {
+                    q.OnRowError(error);
+                }
+                else
+                {
+                    throw error;
+                }
+            }
+        }
+
+        /// <summary>
+        /// <see cref="Map"/>, or for a row holding a value the module never writes (a timestamp in another form, text where a
+        /// number belongs: a row edited outside the module) a StoredValueInvalid error naming the row, so that the row fails alone.
+        /// </summary>
+        internal static (Recording Recording, PolicyException Error) MapChecked(SqliteDataReader r)
+        {
+            try
+            {
+                return (Map(r), null);
+            }
+            catch (Exception e) when (e is FormatException || e is InvalidCastException || e is OverflowException || e is ArgumentException)
+            {
+                string id;
+                try { id = r.Text("id"); } catch (Exception) { id = null; }
+                return (null, new PolicyException("StoredValueInvalid", FailureKind.InvalidData,
+                    "recording " + id + " holds a value the module never writes (" + e.Message + "): the row was changed outside the module. It is reported and skipped; compare it with the audit log and restore it from a backup.", id));
             }
         }
 

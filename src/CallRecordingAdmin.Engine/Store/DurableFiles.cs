@@ -16,12 +16,8 @@ namespace CallRecordingAdmin.Engine.Store
         [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
         private static extern int SyncFs(int fd);
 
-        /// <summary>Puts a finished temporary file under its real name, replacing what was there.</summary>
-        public static void MoveIntoPlace(string temp, string final)
-        {
-            if (File.Exists(final)) File.Delete(final);
-            File.Move(temp, final);
-        }
+        /// <summary>Puts a finished temporary file under its real name in one rename, replacing what was there (a link there is replaced, never followed).</summary>
+        public static void MoveIntoPlace(string temp, string final) => SafeOutput.Replace(temp, final);
 
         public static void Flush(IReadOnlyList<string> paths)
         {

@@ -37,6 +37,17 @@ namespace CallRecordingAdmin.Engine.Store
             }
         }
 
+        /// <summary>Makes a file just created through <paramref name="stream"/> owner-only through its handle (fchmod on Unix), so a name swapped for a link cannot redirect it; on Windows the file keeps the ACL it inherits from its folder.</summary>
+        internal static void RestrictOpen(FileStream stream, string path)
+        {
+            if (IsWindows) return;
+            if (Native.Fchmod(stream.SafeFileHandle.DangerousGetHandle().ToInt32(), FileBits) != 0)
+            {
+                throw new PolicyException("PermissionsNotSet", FailureKind.SecurityError,
+                    "'" + path + "' could not be made accessible to its owner only (fchmod 600 failed, errno " + Marshal.GetLastWin32Error() + ").", path);
+            }
+        }
+
         /// <summary>Creates a folder (and its missing parents) and makes the folder itself owner-only.</summary>
         public static void CreateDirectory(string path)
         {
@@ -112,6 +123,9 @@ namespace CallRecordingAdmin.Engine.Store
         {
             [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
             public static extern int Chmod(string path, uint mode);
+
+            [DllImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+            public static extern int Fchmod(int fd, uint mode);
         }
     }
 }

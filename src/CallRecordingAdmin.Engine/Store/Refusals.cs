@@ -89,6 +89,8 @@ namespace CallRecordingAdmin.Engine.Store
         {
             try
             {
+                // A missing or unacceptable reason is a refused access like any other: checked here, so it is logged.
+                purpose?.Require();
                 return Database.Write(tx => work(new ChangeContext(this, tx, Clock.UtcNow)));
             }
             catch (PolicyException e) when (e.Refusal != RefusalLog.None)
@@ -97,7 +99,7 @@ namespace CallRecordingAdmin.Engine.Store
                 {
                     var ctx = new ChangeContext(this, tx, Clock.UtcNow);
                     var area = tx.Recordings.AreaNameOf(recordingId);
-                    AccessRecord.Write(ctx, action, AccessOutcome.Refused, recordingId, area, purpose?.Purpose.ToString(), purpose?.Reason, e.ErrorId + ": " + e.Message);
+                    AccessRecord.Write(ctx, action, AccessOutcome.Refused, recordingId, area, purpose?.Purpose.ToString(), purpose?.LoggedReason, e.ErrorId + ": " + Text.Printable(e.Message, 4000));
                     return 0;
                 });
                 throw;

@@ -66,7 +66,13 @@ namespace CallRecordingAdmin.Engine.Store
             });
             OwnerOnly.CreateDirectory(folder);
             var database = System.IO.Path.Combine(folder, RecordingStore.DatabaseFileName);
-            CopyDatabase(store, database);
+            // SQLite follows a link at the name it opens: the copy goes into a new, randomly named, exclusively created file, renamed into place.
+            using (var pending = SafeOutput.Begin(store, database, ownerOnly: true))
+            {
+                pending.Stream.Dispose();
+                CopyDatabase(store, pending.TempPath);
+                pending.Commit();
+            }
 
             var result = new StoreBackupResult
             {
@@ -99,7 +105,7 @@ namespace CallRecordingAdmin.Engine.Store
                     var target = System.IO.Path.Combine(recordingsFolder, relative);
                     var parent = System.IO.Path.GetDirectoryName(target);
                     if (folders.Add(parent)) OwnerOnly.CreateDirectory(parent);
-                    if (!CopyFile(source, target))
+                    if (!CopyFile(store, source, target))
                     {
                         result.RecordingsMissing++;
                         continue;
@@ -129,8 +135,8 @@ namespace CallRecordingAdmin.Engine.Store
             };
             var manifestPath = System.IO.Path.Combine(folder, ManifestJson);
             var json = JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true });
-            WriteOwnerOnly(manifestPath, json);
-            WriteOwnerOnly(System.IO.Path.Combine(folder, ManifestHash), Sha256(Encoding.UTF8.GetBytes(json)) + "  " + ManifestJson + "\n");
+            SafeOutput.WriteAllText(store, manifestPath, json, ownerOnly: true);
+            SafeOutput.WriteAllText(store, System.IO.Path.Combine(folder, ManifestHash), Sha256(Encoding.UTF8.GetBytes(json)) + "  " + ManifestJson + "\n", ownerOnly: true);
             DurableFiles.Flush(new[] { manifestPath });
             result.ManifestPath = manifestPath;
             return result;
@@ -161,16 +167,15 @@ namespace CallRecordingAdmin.Engine.Store
             using (var f = new FileStream(database, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)) f.Flush(true);
         }
 
-        private static bool CopyFile(string source, string target)
+        private static bool CopyFile(RecordingStore store, string source, string target)
         {
-            var temp = target + ".partial";
             try
             {
                 using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-                using (var output = OwnerOnly.CreateFile(temp, FileMode.Create, 1 << 16))
+                using (var output = SafeOutput.Begin(store, target, ownerOnly: true))
                 {
-                    input.CopyTo(output);
-                    output.Flush(true);
+                    input.CopyTo(output.Stream);
+                    output.Commit();
                 }
             }
             catch (FileNotFoundException)
@@ -181,18 +186,7 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 return false;
             }
-            DurableFiles.MoveIntoPlace(temp, target);
             return true;
-        }
-
-        private static void WriteOwnerOnly(string path, string text)
-        {
-            using (var f = OwnerOnly.CreateFile(path, FileMode.CreateNew))
-            {
-                var bytes = new UTF8Encoding(false).GetBytes(text);
-                f.Write(bytes, 0, bytes.Length);
-                f.Flush(true);
-            }
         }
 
         private static Dictionary<string, object> Entry(string root, string file)

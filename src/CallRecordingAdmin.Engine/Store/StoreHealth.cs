@@ -142,8 +142,15 @@ namespace CallRecordingAdmin.Engine.Store
             if (orphans == 0) yield return new StoreFinding("OrphanFiles", FindingSeverity.Ok, "No file in the recordings folder is without its recording.", root);
             if (!deep) yield break;
             long checkedCount = 0, failed = 0;
-            foreach (var rec in Db.Query(RecordingRegister.Select + " WHERE r.state = 'Active'", null, RecordingRegister.Map))
+            foreach (var (rec, bad) in Db.Query(RecordingRegister.Select + " WHERE r.state = 'Active'", null, RecordingRegister.MapChecked))
             {
+                if (bad != null)
+                {
+                    // A row the module did not write (edited outside it): reported, and the check goes on.
+                    failed++;
+                    yield return new StoreFinding("StoredValueInvalid", FindingSeverity.Error, bad.Message, Convert.ToString(bad.Target, System.Globalization.CultureInfo.InvariantCulture));
+                    continue;
+                }
                 var file = Recordings.StoredFile(rec);
                 if (!File.Exists(file)) continue;
                 StoreFinding problem = null;

@@ -61,6 +61,21 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
         {
             var refText = Text.Required(reference, "ReferenceRequired", "a subject access request needs its reference.", null, Text.NameMax, "Reference");
             var name = Text.Required(subjectName, "SubjectNameRequired", "a subject access request needs the person's name.", null, Text.NameMax, "SubjectName");
+            foreach (var n in phoneNumbers ?? new string[0])
+            {
+                // the same rule as a call's RemoteNumber (a short internal extension allowed): a formula or text would
+                // otherwise become its digits ("=1+1" searched as 11) and the request would silently find nothing
+                try
+                {
+                    RemoteNumber.Validate(n, CallDirection.Internal, refText);
+                }
+                catch (PolicyException e) when (e.ErrorId == "InvalidPhoneNumber")
+                {
+                    var shown = n.Length > 40 ? n.Substring(0, 40) + "…" : n;
+                    throw new PolicyException("InvalidPhoneNumber", FailureKind.InvalidData,
+                        "subject access request " + refText + ": '" + shown + "' is not a telephone number or extension; nothing was recorded.", shown, null, e);
+                }
+            }
             var numbers = (phoneNumbers ?? new string[0]).Select(n => RemoteNumber.Normalise(n)).Where(n => n != null).Distinct().ToList();
             if (numbers.Count == 0)
             {
@@ -207,7 +222,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 });
                 throw;
             }
-            CsvBytesWriter.WriteFile(Path.Combine(folder, "index.csv"),
+            CsvBytesWriter.WriteFile(_store, Path.Combine(folder, "index.csv"),
                 new[] { "RecordingId", "CallId", "StartTime", "ServiceArea", "Direction", "RemoteNumber", "Status", "File", "Sha256", "Note" }, rows);
             return _store.Change("answer subject access requests", ctx =>
             {

@@ -19,12 +19,34 @@ namespace CallRecordingAdmin.Binding
 
         public char[] Separators { get; }
 
+        /// <summary>
+        /// The element type (an enum) each part must convert to. Without it, a CSV cell with an unknown name
+        /// (Right = Everything) piped by property name was silently left unbound, and the grant took the level's
+        /// rights (fault campaign case c146); with it the row is refused, naming the values allowed.
+        /// </summary>
+        public Type ElementType { get; set; }
+
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             var value = inputData is PSObject pso ? pso.BaseObject : inputData;
             if (value is string text)
             {
-                return text.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
+                var parts = text.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
+                if (ElementType == null) return parts;
+                var typed = Array.CreateInstance(ElementType, parts.Length);
+                for (var i = 0; i < parts.Length; i++)
+                {
+                    try
+                    {
+                        typed.SetValue(LanguagePrimitives.ConvertTo(parts[i], ElementType, System.Globalization.CultureInfo.InvariantCulture), i);
+                    }
+                    catch (PSInvalidCastException e)
+                    {
+                        throw new ArgumentTransformationMetadataException(
+                            "'" + (parts[i].Length > 64 ? parts[i].Substring(0, 64) + "…" : parts[i]) + "' is not one of " + string.Join(", ", Enum.GetNames(ElementType)) + ".", e);
+                    }
+                }
+                return typed;
             }
             return inputData;
         }

@@ -47,7 +47,7 @@ namespace CallRecordingAdmin.Commands
         [Parameter(ParameterSetName = "Area", ValueFromPipelineByPropertyName = true)]
         [Alias("Rights")]
         [AllowEmptyCollection]
-        [ListText]
+        [ListText(ElementType = typeof(AccessRight))]
         public AccessRight[] Right { get; set; }
 
         /// <summary><para type="description">Why the person is nominated, or why the recording is shared.</para></summary>
@@ -57,6 +57,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">When the nomination must be reviewed; at most 12 months ahead (default).</para></summary>
         [Parameter(ParameterSetName = "Area", ValueFromPipelineByPropertyName = true)]
+        [DateText]
         public DateTimeOffset? ReviewBy { get; set; }
 
         /// <summary><para type="description">The purpose of a share (clause 3.1 a–e).</para></summary>
@@ -66,6 +67,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">When the share ends; within 30 days.</para></summary>
         [Parameter(Mandatory = true, ParameterSetName = "Share", ValueFromPipelineByPropertyName = true)]
+        [DateText]
         public DateTimeOffset ExpiresOn { get; set; }
 
         protected override void ProcessRecord()
@@ -177,7 +179,7 @@ namespace CallRecordingAdmin.Commands
         public string GrantId { get; set; }
 
         /// <summary><para type="description">The next review date; at most 12 months ahead (default).</para></summary>
-        [Parameter] public DateTimeOffset? ReviewBy { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? ReviewBy { get; set; }
 
         /// <summary><para type="description">The reviewer's comment.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public string Comment { get; set; }
@@ -208,7 +210,7 @@ namespace CallRecordingAdmin.Commands
         public string Principal { get; set; }
 
         /// <summary><para type="description">When it was played; default now.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] public DateTimeOffset? PlayedAt { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [DateText] public DateTimeOffset? PlayedAt { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -221,10 +223,10 @@ namespace CallRecordingAdmin.Commands
     public abstract class AccessLogCmdlet : StoreCmdlet
     {
         /// <summary><para type="description">Only entries after this moment.</para></summary>
-        [Parameter] public DateTimeOffset? After { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? After { get; set; }
 
         /// <summary><para type="description">Only entries before this moment.</para></summary>
-        [Parameter] public DateTimeOffset? Before { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? Before { get; set; }
 
         /// <summary><para type="description">Only this principal's entries; wildcards are allowed.</para></summary>
         [Parameter, SupportsWildcards] public string Principal { get; set; }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using CallRecordingAdmin.Binding;
 using CallRecordingAdmin.Engine.Audit;
 
 namespace CallRecordingAdmin.Commands
@@ -16,10 +17,10 @@ namespace CallRecordingAdmin.Commands
     public sealed class GetAuditEventCommand : StoreCmdlet
     {
         /// <summary><para type="description">Only events after this moment.</para></summary>
-        [Parameter] public DateTimeOffset? After { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? After { get; set; }
 
         /// <summary><para type="description">Only events before this moment.</para></summary>
-        [Parameter] public DateTimeOffset? Before { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? Before { get; set; }
 
         /// <summary><para type="description">Only events by this principal; wildcards are allowed.</para></summary>
         [Parameter, SupportsWildcards] public string Principal { get; set; }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using CallRecordingAdmin.Binding;
 using CallRecordingAdmin.Engine.Investigations;
 using CallRecordingAdmin.Engine.LegalHolds;
 using CallRecordingAdmin.Engine.SubjectAccess;
@@ -219,6 +220,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The day the request was received.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [DateText(typeof(DateTime))]
         public DateTime ReceivedOn { get; set; }
 
         /// <summary><para type="description">The response time is extended by two further months (complex or numerous requests).</para></summary>

@@ -25,6 +25,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The moment at which the rules are evaluated; now when omitted.</para></summary>
         [Parameter]
+        [DateText]
         public DateTimeOffset? AsOf { get; set; }
 
         /// <summary><para type="description">Runs the store check (Test-RecordingStore, the audit chain included) now and reports its findings, instead of those of its last recorded run. Over a million recordings this takes minutes.</para></summary>
@@ -75,6 +76,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The moment at which the rules are evaluated; now when omitted.</para></summary>
         [Parameter]
+        [DateText]
         public DateTimeOffset? AsOf { get; set; }
 
         /// <summary><para type="description">Replace an existing file (without it, FileExists).</para></summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using CallRecordingAdmin.Binding;
 using CallRecordingAdmin.Engine.LegalHolds;
 using CallRecordingAdmin.Engine.Recordings;
 
@@ -31,6 +32,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The retention of the case record the recordings become part of.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [DateText]
         public DateTimeOffset? RetainUntil { get; set; }
 
         /// <summary><para type="description">An approved investigation request this hold serves.</para></summary>

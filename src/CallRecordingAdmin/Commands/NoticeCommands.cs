@@ -155,6 +155,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The day they were told; today when omitted.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [DateText(typeof(DateTime))]
         public DateTime? Date { get; set; }
 
         /// <summary><para type="description">Where the proof is: a signed sheet, an e-mail, a course record.</para></summary>
@@ -241,6 +242,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The day it was done; today when omitted.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [DateText(typeof(DateTime))]
         public DateTime? Date { get; set; }
 
         protected override void ProcessRecord()

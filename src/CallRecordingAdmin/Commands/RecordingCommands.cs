@@ -39,6 +39,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">When the call started.</para></summary>
         [Parameter(Mandatory = true, ParameterSetName = "Path", ValueFromPipelineByPropertyName = true)]
+        [DateText]
         public DateTimeOffset StartTime { get; set; }
 
         /// <summary><para type="description">The call's length; read from the WAV header when not given.</para></summary>
@@ -96,7 +97,7 @@ namespace CallRecordingAdmin.Commands
             {
                 var manifest = ResolvePath(ManifestPath);
                 var rows = new List<ManifestRow>();
-                Try(manifest, () => rows.AddRange(RecordingManifest.Read(manifest)));
+                Try(manifest, () => rows.AddRange(ActiveStore.Recordings.ReadManifest(manifest, logRefusal: !WhatIfRequested)));
                 var bad = rows.Where(r => r.Error != null).ToList();
                 foreach (var row in bad)
                 {
@@ -187,16 +188,16 @@ namespace CallRecordingAdmin.Commands
         [Parameter] public string RemoteNumber { get; set; }
 
         /// <summary><para type="description">Only calls that started after this moment.</para></summary>
-        [Parameter] public DateTimeOffset? After { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? After { get; set; }
 
         /// <summary><para type="description">Only calls that started before this moment.</para></summary>
-        [Parameter] public DateTimeOffset? Before { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? Before { get; set; }
 
         /// <summary><para type="description">Only recordings on legal hold.</para></summary>
         [Parameter] public SwitchParameter OnHold { get; set; }
 
         /// <summary><para type="description">Only recordings that expire before this moment.</para></summary>
-        [Parameter] public DateTimeOffset? ExpiresBefore { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? ExpiresBefore { get; set; }
 
         /// <summary><para type="description">Only recordings already past their expiry (the next purge's work).</para></summary>
         [Parameter] public SwitchParameter Expired { get; set; }
@@ -227,6 +228,7 @@ namespace CallRecordingAdmin.Commands
                     RecordingId = recordingId, ServiceArea = ServiceArea, Extension = Extension, Agent = Agent, RemoteNumber = RemoteNumber,
                     After = After, Before = Before, OnHold = OnHold ? true : (bool?)null, ExpiresBefore = ExpiresBefore, Expired = Expired,
                     State = State, IncludeGone = IncludeDeleted,
+                    OnRowError = e => WriteError(ToErrorRecord(e, e.Target)),
                     Skip = (long)PagingParameters.Skip, First = PagingParameters.First == ulong.MaxValue ? (long?)null : (long)PagingParameters.First,
                 };
                 long count = 0;
@@ -366,7 +368,7 @@ namespace CallRecordingAdmin.Commands
         public string[] ServiceArea { get; set; }
 
         /// <summary><para type="description">Purge as of this moment; a future moment is a forecast that deletes nothing.</para></summary>
-        [Parameter] public DateTimeOffset? AsOf { get; set; }
+        [Parameter] [DateText] public DateTimeOffset? AsOf { get; set; }
 
         /// <summary><para type="description">Delete at most this many recordings in this run.</para></summary>
         [Parameter, ValidateRange(1, int.MaxValue)] public int? Limit { get; set; }

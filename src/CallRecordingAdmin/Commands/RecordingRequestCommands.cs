@@ -31,7 +31,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The purposes of clause 2.1: QualityMonitoring, Training, CustomerAgreement, DisputeOrComplaint, StaffProtection.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ListText]
+        [ListText(ElementType = typeof(Purpose))]
         public Purpose[] Purpose { get; set; }
 
         /// <summary><para type="description">Which staff groups need which rights: a hashtable such as @{ Supervisor = 'Play','Download'; Advisor = 'Play' } or text such as 'Supervisor=Play+Download; Advisor=Play'.</para></summary>
@@ -57,6 +57,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">The end of a time-limited request; the authorisation expires by itself then.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [DateText(typeof(DateTime))]
         public DateTime? Until { get; set; }
 
         /// <summary><para type="description">Special-category personal data will be given on calls; Security and PCI DSS consultations become necessary.</para></summary>
@@ -73,7 +74,7 @@ namespace CallRecordingAdmin.Commands
 
         /// <summary><para type="description">Related legislation or policy: ResearchEthics, PECR, Other.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ListText]
+        [ListText(ElementType = typeof(RelatedRegime))]
         public RelatedRegime[] RelatedRegime { get; set; }
 
         /// <summary><para type="description">Anything else the decision-maker should know.</para></summary>
@@ -210,7 +211,7 @@ namespace CallRecordingAdmin.Commands
         [Parameter] public string Comment { get; set; }
 
         /// <summary><para type="description">For an authorisation that already existed: the past date it took effect.</para></summary>
-        [Parameter] public DateTime? EffectiveFrom { get; set; }
+        [Parameter] [DateText(typeof(DateTime))] public DateTime? EffectiveFrom { get; set; }
 
         protected override void ProcessRecord()
         {
