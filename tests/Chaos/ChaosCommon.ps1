@@ -4,9 +4,10 @@
 function New-ChaosWav([string] $Path, [double] $Seconds = 0.1, [int] $Salt = 0) {
     $rate = 8000; $samples = [int]($rate * $Seconds)
     $ms = [System.IO.MemoryStream]::new(); $w = [System.IO.BinaryWriter]::new($ms)
-    $w.Write([Text.Encoding]::ASCII.GetBytes('RIFF')); $w.Write([int](36 + $samples * 2)); $w.Write([Text.Encoding]::ASCII.GetBytes('WAVEfmt '))
+    # the salt is one more sample inside the data chunk: a byte after the RIFF chunk is refused as an appended payload (NotAudio)
+    $w.Write([Text.Encoding]::ASCII.GetBytes('RIFF')); $w.Write([int](36 + ($samples + 1) * 2)); $w.Write([Text.Encoding]::ASCII.GetBytes('WAVEfmt '))
     $w.Write([int]16); $w.Write([int16]1); $w.Write([int16]1); $w.Write([int]$rate); $w.Write([int]($rate * 2)); $w.Write([int16]2); $w.Write([int16]16)
-    $w.Write([Text.Encoding]::ASCII.GetBytes('data')); $w.Write([int]($samples * 2))
+    $w.Write([Text.Encoding]::ASCII.GetBytes('data')); $w.Write([int](($samples + 1) * 2))
     $step = 2 * [math]::PI * (300 + [math]::Abs($Salt % 500)) / $rate
     for ($i = 0; $i -lt $samples; $i++) { $w.Write([int16](8000 * [math]::Sin($step * $i))) }
     $w.Write([int16]($Salt % 30000))

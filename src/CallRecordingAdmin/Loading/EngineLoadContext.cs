@@ -49,8 +49,15 @@ namespace CallRecordingAdmin.Loading
 
         private static Assembly ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
             name.Name == ModuleInitializer.EngineAssemblyName || name.Name == ModuleInitializer.GraphAdapterAssemblyName
-                ? s_context.LoadFromAssemblyPath(Path.Combine(s_context._folder, name.Name + ".dll"))
+                ? s_context.LoadFromAssemblyPath(s_context.PathOf(name.Name))
                 : null;
+
+        /// <summary>The engine's folder, else Dependencies: the Graph adapter is built for netstandard2.0 only and is not in Dependencies/net8.0.</summary>
+        private string PathOf(string assemblyName)
+        {
+            var candidate = Path.Combine(_folder, assemblyName + ".dll");
+            return File.Exists(candidate) ? candidate : Path.Combine(_dependencies, assemblyName + ".dll");
+        }
 
         protected override Assembly Load(AssemblyName assemblyName)
         {
