@@ -5,7 +5,7 @@ namespace CallRecordingAdmin.Engine.ServiceAreas
     /// <summary>
     /// What a -ServiceArea value selects, the same way in every cmdlet: an exact name (compared without regard to
     /// ASCII case) or an area id ("area-…"), or a * ? wildcard pattern over names. <see cref="Matches"/> is the rule;
-    /// the database layer writes its SQL filter from it (SqliteServiceAreaRepository.Filter) and
+    /// the database layer writes its filter from it (the service-area repository's Filter) and
     /// <see cref="IServiceAreaRepository.Resolve"/> turns a selector into area ids. A test runs both on the same areas.
     /// </summary>
     public sealed class AreaSelector
