@@ -31,6 +31,22 @@ namespace Engine.Tests
         }
 
         [Fact]
+        public void An_end_is_outside_the_authorisation_and_a_request_expires_at_the_same_moment_its_window_stops_covering()
+        {
+            var end = T0.AddDays(20);
+            Assert.False(AreaRules.HasEnded(null, end));
+            Assert.False(AreaRules.HasEnded(end, end.AddTicks(-1)));
+            Assert.True(AreaRules.HasEnded(end, end));
+            var w = W("a", 0, 20);
+            foreach (var at in new[] { end.AddTicks(-1), end, end.AddTicks(1) })
+            {
+                var expired = CallRecordingAdmin.Engine.RecordingRequests.RequestRules.StatusAt(CallRecordingAdmin.Engine.RecordingRequests.RequestStatus.Approved, end, at)
+                              == CallRecordingAdmin.Engine.RecordingRequests.RequestStatus.Expired;
+                Assert.Equal(!AreaRules.Covers(w, at), expired);
+            }
+        }
+
+        [Fact]
         public void The_authorising_request_is_the_first_covering_window_and_none_outside_every_window()
         {
             var windows = new[] { W("a", 0, 10), W("b", 5, 30), W("c", 40) };

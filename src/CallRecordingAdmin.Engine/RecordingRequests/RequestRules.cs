@@ -21,7 +21,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
             stored == RequestStatus.Approved && UntilHasPassed(until, now) ? RequestStatus.Expired : stored;
 
         /// <summary>True when a time-limited request's end has come: a request may not be made or approved with an end that has passed.</summary>
-        public static bool UntilHasPassed(DateTimeOffset? until, DateTimeOffset now) => until.HasValue && until.Value <= now;
+        public static bool UntilHasPassed(DateTimeOffset? until, DateTimeOffset now) => ServiceAreas.AreaRules.HasEnded(until, now);
 
         /// <summary>True when the request is approved at <paramref name="now"/> and its end falls within <paramref name="days"/> days.</summary>
         public static bool ExpiresWithin(RequestStatus stored, DateTimeOffset? until, DateTimeOffset now, int days) =>

@@ -38,7 +38,14 @@ namespace CallRecordingAdmin.Engine.ServiceAreas
 
         /// <summary>True when the window authorises recording at <paramref name="at"/>: from its effective date, before its end and before it was stopped.</summary>
         public static bool Covers(AuthorisationWindow w, DateTimeOffset at) =>
-            w.From <= at && (!w.Until.HasValue || w.Until.Value > at) && (!w.StoppedAt.HasValue || w.StoppedAt.Value > at);
+            w.From <= at && !HasEnded(w.Until, at) && !HasEnded(w.StoppedAt, at);
+
+        /// <summary>
+        /// True when an authorisation's end (its until date or the moment it was stopped) has come by <paramref name="at"/>:
+        /// the end itself is outside the authorisation. <see cref="Covers"/> and a request's Expired status
+        /// (<see cref="RecordingRequests.RequestRules.StatusAt"/>) both use it.
+        /// </summary>
+        public static bool HasEnded(DateTimeOffset? end, DateTimeOffset at) => end.HasValue && end.Value <= at;
 
         /// <summary>The request that authorises recording at <paramref name="at"/>, or null when none does.</summary>
         public static string AuthorisingRequest(IEnumerable<AuthorisationWindow> windows, DateTimeOffset at)
