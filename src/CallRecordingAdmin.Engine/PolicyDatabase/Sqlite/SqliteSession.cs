@@ -75,6 +75,8 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         public ISubjectAccessRepository SubjectAccess => new SqliteSubjectAccessRepository(this);
         /// <summary>One per session: it keeps the chain's head between appends of one transaction.</summary>
         public IAuditRepository Audit => _audit ?? (_audit = new SqliteAuditRepository(this));
+        public Store.IStoreHealthRepository Health => new SqliteStoreHealth(this);
+        public Directories.IDirectoryRepository Directory => new SqliteDirectoryRepository(this);
 
         /// <summary>Refuses a write through a read session (a programming error, not a policy refusal).</summary>
         internal void RequireWrite(string what)
