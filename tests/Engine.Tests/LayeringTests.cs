@@ -58,10 +58,6 @@ namespace Engine.Tests
             ["CallRecordingAdmin.Engine/LegalHolds/LegalHoldRegister.cs"] = "P2",
             ["CallRecordingAdmin.Engine/LegalHolds/HoldExport.cs"] = "P2",
             ["CallRecordingAdmin.Engine/SubjectAccess/SubjectAccessRegister.cs"] = "P2",
-            // i12b: notices and the compliance report
-            ["CallRecordingAdmin.Engine/Notices/NoticeRegister.cs"] = "i12b",
-            ["CallRecordingAdmin.Engine/Compliance/ComplianceRepository.cs"] = "i12b",
-            ["CallRecordingAdmin.Engine/Compliance/ComplianceReport.cs"] = "i12b",
             // P5: the shims every package uses until it has moved
             ["CallRecordingAdmin.Engine/Store/ChangeContext.cs"] = "P5",
             ["CallRecordingAdmin.Engine/Store/RecordingStore.cs"] = "P5",
