@@ -36,5 +36,11 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
 
         /// <summary>The database's own consistency check: one line "ok" when it holds.</summary>
         IReadOnlyList<string> CheckIntegrity();
+
+        /// <summary>
+        /// How the database's schema (tables and their columns, indexes, triggers, views) differs from the one its migrations
+        /// make, computed by running the migrations up to the store's version on a scratch database: empty when they agree.
+        /// </summary>
+        IReadOnlyList<SchemaDifference> SchemaDifferences();
     }
 }
