@@ -188,9 +188,12 @@ namespace Engine.Tests
                 Flip(damaged, new FileInfo(damaged).Length - 3);
                 var bytes = File.ReadAllBytes(damaged);
 
-                var changes = store.FormatUpgrade.Upgrade(store.FormatUpgrade.Pending()).ToList();
-                Assert.Equal("RecordingIntegrityFailed", changes.Single(c => c.RecordingId == recs[1].RecordingId).Error.ErrorId);
-                Assert.Equal(2, changes.Count(c => c.Error == null));
+                var failures = new List<PolicyException>();
+                var changes = store.FormatUpgrade.Upgrade(store.FormatUpgrade.Pending(), failure: failures.Add).ToList();
+                Assert.Equal("RecordingIntegrityFailed", Assert.Single(failures).ErrorId);
+                Assert.Equal(recs[1].RecordingId, failures[0].Target);
+                Assert.Equal(2, changes.Count);
+                Assert.DoesNotContain(changes, c => c.RecordingId == recs[1].RecordingId);
                 Assert.Equal(bytes, File.ReadAllBytes(damaged));
                 Assert.False(File.Exists(damaged + RecordingFormatUpgrade.TempSuffix));
                 Assert.Equal(new[] { recs[1].RecordingId }, store.FormatUpgrade.Pending());

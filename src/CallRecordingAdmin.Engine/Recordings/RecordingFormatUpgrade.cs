@@ -17,7 +17,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// <summary>The stored file (its path in the store).</summary>
         public string File { get; set; }
         /// <summary>Set when this recording was not rewritten (its original is untouched).</summary>
-        public PolicyException Error { get; set; }
+        internal PolicyException Error { get; set; }
     }
 
     /// <summary>
@@ -68,9 +68,11 @@ namespace CallRecordingAdmin.Engine.Recordings
 
         /// <summary>
         /// Rewrites <paramref name="recordingIds"/> (from <see cref="Pending"/>) in batches of <paramref name="batchSize"/>;
-        /// yields one change per recording, with its error when it was left as it was. <paramref name="progress"/> gets (done, total).
+        /// yields one change per rewritten recording; a recording left as it was goes to <paramref name="failure"/> with its
+        /// error, and the run goes on. <paramref name="progress"/> gets (done, total).
         /// </summary>
-        public IEnumerable<RecordingFormatChange> Upgrade(IReadOnlyList<string> recordingIds, int batchSize = 100, Action<long, long> progress = null)
+        public IEnumerable<RecordingFormatChange> Upgrade(IReadOnlyList<string> recordingIds, int batchSize = 100, Action<long, long> progress = null,
+            Action<PolicyException> failure = null)
         {
             if (batchSize < 1 || batchSize > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(batchSize));
             long done = 0;
@@ -81,7 +83,8 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     done++;
                     progress?.Invoke(done, recordingIds.Count);
-                    yield return change;
+                    if (change.Error != null) failure?.Invoke(change.Error);
+                    else yield return change;
                 }
             }
         }
