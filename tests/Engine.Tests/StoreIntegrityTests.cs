@@ -223,6 +223,9 @@ namespace Engine.Tests
                 Directory.CreateDirectory(strays[2]);
                 Directory.CreateDirectory(strays[3]);
                 Directory.CreateDirectory(strays[4]);
+                // A store restored by copying a backup folder keeps the backup's manifest: expected.
+                File.WriteAllText(Path.Combine(root, StoreBackup.ManifestJson), "{}");
+                File.WriteAllText(Path.Combine(root, StoreBackup.ManifestHash), "x");
                 // A recording file whose row is gone: the orphan check names it.
                 var orphan = Path.Combine(root, "recordings", Ids.Shard(rec.RecordingId), "rec-00000000000000000000000000.crec");
                 File.Copy(store.Recordings.StoredFile(rec), orphan);

@@ -17,7 +17,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         {
             foreach (var id in formatOne)
             {
-                yield return StoreFindings.Of(new PolicyException(Check, FailureKind.InvalidData,
+                yield return StoreFindings.Of(new PolicyException("RecordingFormatOutdated", FailureKind.InvalidData,
                     "Recording " + id + ": header not authenticated (format 1). Its content verified, but its header fields could be changed unnoticed; run Update-RecordingFormat to rewrite it in format " + CrecHeader.CurrentFormat + ".", id),
                     FindingSeverity.Warning);
             }

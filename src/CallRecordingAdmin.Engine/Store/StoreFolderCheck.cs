@@ -10,7 +10,8 @@ namespace CallRecordingAdmin.Engine.Store
     /// <summary>
     /// Test-RecordingStore's check of the store folder itself (issue 11): every entry the store does not expect is a
     /// <c>StrayStoreEntry</c> warning naming its path. Expected are the policy database and SQLite's side files (-wal,
-    /// -shm, -journal), the import lock, the master key when the store keeps it in its folder, and the recordings folder,
+    /// -shm, -journal), the import lock, the master key when the store keeps it in its folder, the manifest of the backup a
+    /// store was restored from (manifest.json, manifest.sha256), and the recordings folder,
     /// which holds only two-character shard folders. Files inside the recordings folder are the orphan-file check's
     /// (every file there without its recording, a ".crec" of no row among them). Nothing is ever deleted.
     /// </summary>
@@ -25,6 +26,8 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 RecordingStore.DatabaseFileName, RecordingStore.DatabaseFileName + "-wal", RecordingStore.DatabaseFileName + "-shm",
                 RecordingStore.DatabaseFileName + "-journal", ImportLock.FileName,
+                // a store restored from Backup-RecordingStore (copy the backup folder) keeps its backup's manifest
+                StoreBackup.ManifestJson, StoreBackup.ManifestHash,
             };
             foreach (var key in keyPaths.Where(k => !string.IsNullOrEmpty(k)).Select(Path.GetFullPath))
             {
@@ -50,7 +53,7 @@ namespace CallRecordingAdmin.Engine.Store
             foreach (var stray in strays)
             {
                 var kind = Directory.Exists(stray) && !IsLink(stray) ? "folder" : IsLink(stray) ? "link" : "file";
-                yield return StoreFindings.Of(new PolicyException(Check, FailureKind.InvalidData,
+                yield return StoreFindings.Of(new PolicyException("StrayStoreEntry", FailureKind.InvalidData,
                     "The " + kind + " '" + stray + "' in the store folder is not one the store writes; it is reported, not deleted. Find out who put it there, then move it out of the store.", stray),
                     FindingSeverity.Warning);
             }

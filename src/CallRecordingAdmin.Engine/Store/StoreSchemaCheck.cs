@@ -24,7 +24,7 @@ namespace CallRecordingAdmin.Engine.Store
                 var why = d.Problem == "Missing" ? what + " that the migrations make is missing from the policy database"
                     : d.Problem == "Unexpected" ? what + " is in the policy database but no migration makes it (" + Text.Printable(d.Actual, 300) + ")"
                     : what + " differs from what the migrations make: it is '" + Text.Printable(d.Actual, 300) + "', the migrations make '" + Text.Printable(d.Expected, 300) + "'";
-                yield return StoreFindings.Of(new PolicyException(Check, FailureKind.InvalidData,
+                yield return StoreFindings.Of(new PolicyException("StoreSchemaMismatch", FailureKind.InvalidData,
                     "The schema was changed outside the module: " + why + ".", d.Name), FindingSeverity.Error);
             }
             if (differences.Count == 0)
