@@ -277,5 +277,7 @@ foreach ($c in $cases) {
     $label = "$($c.Id) $($c.Target) $($c.Field)=$($c.Value -replace '\{LONG:(\d+)\}', '<$1 chars>') -> $($c.Expect)"
     if ($storePath -ne $mainStore) { $storePath = $mainStore; $seed = $mainSeed; $script:Store = Connect-RecordingStore -Path $mainStore -Identity 'admin@uni.test' -PassThru; $other = $script:Store.As('admin2@uni.test') }
     $results.Add([pscustomobject]@{ Scenario = "corpus: $($c.Target)"; Case = $label; Status = $(if ($problem) { 'Failed' } else { 'Held' }); Detail = "$problem"; Needs = $c.Needs })
+    # each case as it comes, so that a stopped run still has its figures
+    Add-Content "$Out.progress" ($results[-1] | ConvertTo-Json -Compress)
 }
 ConvertTo-Json -InputObject @($results) -Depth 3 | Set-Content $Out
