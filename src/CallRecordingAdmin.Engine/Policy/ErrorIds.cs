@@ -72,6 +72,7 @@ namespace CallRecordingAdmin.Engine.Policy
             E("StoreUnavailable", Unavailable, null, "The policy database could not be opened."),
             E("ConstraintViolated", Op, null, "The change conflicts with data already in the store (a database constraint)."),
             E("StoreError", Write, null, "The policy database reported another error; nothing was changed."),
+            E("StoreDiskFull", Write, null, "The volume holding the policy database is full; the change was rolled back and nothing was changed."),
             E("EncryptionKeyUnavailable", Security, null, "The master key is missing, unreadable or not this store's; nothing can be encrypted or read."),
             E("KeyFileExists", Exists, null, "A key file already exists at -KeyPath; it is never overwritten."),
             E("KeyFileInsecure", Security, null, "The new key file could not be made readable by its owner only."),
