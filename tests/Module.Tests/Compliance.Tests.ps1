@@ -16,7 +16,7 @@ BeforeAll {
     Add-RecordingRole -Principal 'nsm@uni.test' -Role NetworkServicesManager | Out-Null
     Add-RecordingRole -Principal 'auditor@uni.test' -Role Auditor | Out-Null
     $request = New-RecordingRequest -ServiceArea 'Clean Desk' -BusinessReason 'Staff protection' -Purpose StaffProtection -AccessLevel 'Supervisor=Play+Download' -RetentionDays 90 -DpiaReference 'DPIA-T' -DpoAdvice 'OK' -WarningAction SilentlyContinue
-    Approve-RecordingRequest -Store $clean.As('nsm@uni.test') -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) | Out-Null
+    Approve-RecordingRequest -Store $clean.As('nsm@uni.test') -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) -Reference 'Paper approval TEST/1' | Out-Null
     Add-ServiceAreaMember -ServiceArea 'Clean Desk' -Principal 'UNI\m1' -DisplayName 'Member One' -Extension 4521 | Out-Null
     Register-StaffNotification -Principal 'UNI\m1' -ServiceArea 'Clean Desk' -Kind Induction -Date ([datetime]::UtcNow.AddMonths(-2)) -Evidence 'Induction checklist' | Out-Null
     Grant-RecordingAccess -Principal 'UNI\m1' -ServiceArea 'Clean Desk' -Level Supervisor -Right Play, Download -Reason 'Area supervisor' | Out-Null

@@ -319,5 +319,29 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             throw new PolicyException("AccessNotGranted", FailureKind.PermissionDenied,
                 "'" + principal + "' is not nominated for " + right + " on recordings of '" + recording.ServiceArea + "'; only nominated staff may do that.", principal, "3.1");
         }
+
+        /// <summary>
+        /// The same check as of a past moment (<see cref="AccessRules.ActiveAt"/>): a grant with the right that was in force at
+        /// <paramref name="at"/>, revoked or not since. A playback registered after the fact is judged by the nomination its player
+        /// held when it happened, not by today's.
+        /// </summary>
+        public static string RequireAt(ChangeContext ctx, string principal, Recording recording, AccessRight right, DateTimeOffset at)
+        {
+            var areaId = ctx.Scalar("SELECT service_area_id FROM recording WHERE id = $id", ("$id", recording.RecordingId)) as string;
+            using (var cmd = ctx.Command(@"SELECT g.*, NULL AS area_name FROM access_grant g
+                     WHERE g.principal = $p COLLATE NOCASE AND (g.service_area_id = $a OR g.recording_id = $r)",
+                       ("$p", principal), ("$a", areaId), ("$r", recording.RecordingId)))
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    var g = GrantRegister.Map(r, ctx.Now);
+                    if (g.Rights.Split('+').Contains(right.ToString()) && AccessRules.ActiveAt(g.GrantedAt, g.RevokedAt, g.ExpiresOn, g.ReviewBy, at)) return g.GrantId;
+                }
+            }
+            throw new PolicyException("AccessNotGranted", FailureKind.PermissionDenied,
+                "'" + principal + "' was not nominated for " + right + " on recordings of '" + recording.ServiceArea + "' at " + Timestamp.ToText(at) +
+                " (no grant with that right was in force then); only nominated staff may do that.", principal, "3.1");
+        }
     }
 }
