@@ -10,13 +10,17 @@ namespace CallRecordingAdmin.Engine.Store
     /// encrypted recordings) or onto the master key, wherever the key is kept: a careless -Destination must not
     /// overwrite the records or put plaintext beside them. Links are resolved first (every existing part of the
     /// path, by the operating system), and on Windows and macOS, whose file systems ignore case by default,
-    /// paths are compared without regard to case.
+    /// paths are compared without regard to case. Spelling is not identity, though: a bind mount, a network share or a
+    /// case-insensitive file system reaches the store under a name no string comparison catches, so the destination's
+    /// folder is also compared by identity (<see cref="ProbeFolder"/>: a probe file created there must not show in the store).
     /// </summary>
     public static class StorePaths
     {
         /// <summary>
         /// The full path of <paramref name="destination"/>, or <c>DestinationInsideStore</c> when it is the store
-        /// folder, lies inside it, or is the master key file (through links too). Nothing is written either way.
+        /// folder, lies inside it, or is the master key file (through links, mounts and case-insensitive aliases too: with
+        /// <paramref name="probe"/>, the nearest existing folder is compared by identity). Nothing is written either way
+        /// but the probe, an empty file deleted at once.
         /// </summary>
         public static string EnsureOutsideStore(RecordingStore store, string destination, bool probe)
         {
@@ -69,6 +73,7 @@ namespace CallRecordingAdmin.Engine.Store
         /// </summary>
         internal static void ProbeFolder(RecordingStore store, string folder, string full, string resolved)
         {
+            if (Verified(store, folder) && !IsKeyName(store, Path.GetFileName(resolved))) return;
             var probe = Path.Combine(folder, ".callrecordingadmin-probe-" + Guid.NewGuid().ToString("N"));
             try
             {
@@ -94,12 +99,17 @@ namespace CallRecordingAdmin.Engine.Store
         /// </summary>
         internal static void SameFolderAs(RecordingStore store, string folder, string name, string full, string resolved, string finalName)
         {
-            foreach (var storeFolder in StoreFolders(Resolve(Path.GetFullPath(store.Path))))
+            if (!Verified(store, folder))
             {
-                if (File.Exists(Path.Combine(storeFolder, name)))
+                foreach (var storeFolder in StoreFolders(Resolve(Path.GetFullPath(store.Path))))
                 {
-                    throw Refusal(full, resolved, "is inside the recording store '" + store.Path + "': its folder '" + folder + "' is the store's folder '" + storeFolder + "' under another name (a mount, a link or a case-insensitive alias)");
+                    if (File.Exists(Path.Combine(storeFolder, name)))
+                    {
+                        throw Refusal(full, resolved, "is inside the recording store '" + store.Path + "': its folder '" + folder + "' is the store's folder '" + storeFolder + "' under another name (a mount, a link or a case-insensitive alias)");
+                    }
                 }
+                if (VerifiedOutside.Count > 10000) VerifiedOutside.Clear();
+                VerifiedOutside[CacheKey(store, folder)] = DateTime.UtcNow;
             }
             foreach (var key in new[] { store.KeyPath, Environment.GetEnvironmentVariable(RecordingStore.KeyPathVariable) })
             {
@@ -112,6 +122,27 @@ namespace CallRecordingAdmin.Engine.Store
                     throw Refusal(full, resolved, "is the store's master key file '" + keyFull + "' under another name (a mount, a link or a case-insensitive alias)");
                 }
             }
+        }
+
+        // Folders already found not to be the store's, for a short while: an export of many files (a backup with its recordings, a
+        // subject access export) probes each destination folder once, not once per file. Keyed by store and folder path, as resolved.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> VerifiedOutside =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
+
+        private static readonly TimeSpan VerifiedFor = TimeSpan.FromSeconds(30);
+
+        private static string CacheKey(RecordingStore store, string folder) => store.Path + "\n" + folder;
+
+        private static bool Verified(RecordingStore store, string folder) =>
+            VerifiedOutside.TryGetValue(CacheKey(store, folder), out var at) && DateTime.UtcNow - at < VerifiedFor;
+
+        private static bool IsKeyName(RecordingStore store, string finalName)
+        {
+            foreach (var key in new[] { store.KeyPath, Environment.GetEnvironmentVariable(RecordingStore.KeyPathVariable) })
+            {
+                if (!string.IsNullOrWhiteSpace(key) && string.Equals(Path.GetFileName(key), finalName, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
         }
 
         /// <summary>The store folder and every folder in it (the recordings folder and its shards), not following links, at most four levels deep.</summary>
