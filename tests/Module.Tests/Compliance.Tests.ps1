@@ -412,7 +412,10 @@ Describe 'The compliance report' {
         }
 
         It 'exports CSV through the injection-safe writer, readable by Import-Csv' {
-            Add-ServiceAreaMember -ServiceArea 'Clean Desk' -Principal '=HYPERLINK("http://x")' | Out-Null
+            # A principal can no longer be a formula (PrincipalInvalid); a row written before that rule, or into the file directly,
+            # still reaches the report, so the writer must still neutralise it.
+            Add-ServiceAreaMember -ServiceArea 'Clean Desk' -Principal 'formula@uni.test' | Out-Null
+            Invoke-StoreSql $store "UPDATE service_area_member SET principal = '=HYPERLINK(""http://x"")' WHERE principal = 'formula@uni.test'" | Out-Null
             $csv = Join-Path $TestDrive "findings-$script:Copies.csv"
             $out = Export-ComplianceReport -Path $csv -Format Csv
             $out.Findings | Should -Be 1
