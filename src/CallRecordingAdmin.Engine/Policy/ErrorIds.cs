@@ -85,7 +85,7 @@ namespace CallRecordingAdmin.Engine.Policy
 
             // People and roles
             E("PrincipalRequired", Arg, null, "A principal must name a person or account (DOMAIN\\user or user@domain)."),
-            E("PrincipalInvalid", Arg, null, "A principal is longer than 256 characters, or holds invisible characters (format, zero-width, combining marks) or mixes Latin, Cyrillic and Greek letters (lookalike accounts)."),
+            E("PrincipalInvalid", Arg, null, "A principal is longer than 256 characters, or holds invisible characters (format, zero-width, combining marks) or mixes Latin, Cyrillic and Greek letters (lookalike accounts), or is not shaped like an account (DOMAIN\\user, user@domain or a plain account name: no formula, quote, bracket or path)."),
             E("AccessDenied", Denied, "2.2, 2.5, 3.1, 3.2 or none", "The acting principal lacks the role the change needs; the refusal is logged.", RefusalLog.Role),
             E("RoleAlreadyAssigned", Exists, null, "The principal already holds that role (in that area)."),
             E("RoleNotAreaScoped", Arg, null, "A store-wide role was given a service area."),
@@ -237,6 +237,12 @@ namespace CallRecordingAdmin.Engine.Policy
             E("StaffNotificationMailRefused", FailureKind.ConnectionError, null, "Send-StaffNotification: the mail service did not accept the mail to that member, so no notice is registered for them; the outbox row says why."),
             E("StaffNotificationNotSent", Data, null, "Send-StaffNotification: the member has no usable e-mail address on the roster; nothing was sent or registered for them."),
             E("CheckpointMailRefused", FailureKind.ConnectionError, null, "The checkpoint was exported and recorded, but the mail service refused the mail; the outbox row says why."),
+            // Issue 9 review findings (F10, F15, F16)
+            E("StartTimeAmbiguous", Data, null, "A StartTime writes day and month in an order the text does not say (11/12/2026), or, without an offset, names a wall-clock time that happened twice in the time zone (clocks going back); write ISO 8601 with its offset."),
+            E("TimeZoneNotFound", Arg, null, "-TimeZone names no time zone this machine knows (give an IANA name such as Europe/London, or a Windows one)."),
+            E("PlayedAtBeforeCall", Arg, "3.1", "A playback cannot be registered at a time before the call began; the refused registration is in the access log.", RefusalLog.Content),
+            E("EffectiveFromBeforePolicy", Arg, "2.2", "-EffectiveFrom cannot precede the Call Recording Policy's effective date, 6 February 2024."),
+            E("PaperReferenceRequired", Arg, "2.2", "An approval backdated before its decision (-EffectiveFrom more than five minutes ago) needs the paper approval's reference (-Reference)."),
         };
 
         private static readonly Dictionary<string, ErrorIdInfo> ById = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
