@@ -1,5 +1,7 @@
 using System;
 using System.Linq;
+using System.Threading;
+using Microsoft.Data.Sqlite;
 using CallRecordingAdmin.Engine.LegalHolds;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.Recordings;
@@ -111,6 +113,46 @@ namespace Engine.Tests
                 Assert.Equal(all.Count(r => RetentionRules.IsExpired(r.State.ToString(), r.ExpiresAt, now)), forecast.Candidates);
                 Assert.Equal(all.Count(r => RetentionRules.IsExpired(r.State.ToString(), r.ExpiresAt, now) && r.OnHold), forecast.SkippedOnHold);
                 Assert.Equal(dueByRule.Count, forecast.Purged);
+            }
+        }
+
+        /// <summary>
+        /// A purge forecast (-WhatIf, or a future -AsOf) only reads: its role check and its counts run in a read session, so
+        /// it answers while another process holds the write lock (a running purge or import), instead of queueing behind it.
+        /// </summary>
+        [Fact]
+        public void A_purge_forecast_answers_while_another_process_holds_the_write_lock()
+        {
+            using (var f = new RecordingFixture())
+            {
+                var store = f.T.Store;
+                f.ImportWhenRecorded("old", f.T.Clock.UtcNow.AddDays(-100));
+                using (var holder = new SqliteConnection("Data Source=" + store.DatabasePath + ";Pooling=False"))
+                {
+                    holder.Open();
+                    using (var lockTx = holder.BeginTransaction(deferred: false)) // BEGIN IMMEDIATE: what a running purge holds
+                    {
+                        long candidates = -1;
+                        Exception failure = null;
+                        var forecaster = new Thread(() =>
+                        {
+                            try
+                            {
+                                candidates = store.Purge.Run(null, null, null, forecast: true).Single(s => s.ServiceArea == "IT Service Desk").Candidates;
+                            }
+                            catch (Exception e)
+                            {
+                                failure = e;
+                            }
+                        });
+                        forecaster.Start();
+                        var finished = forecaster.Join(TimeSpan.FromSeconds(30));
+                        Assert.True(finished, "the purge forecast waited for another process's write lock");
+                        Assert.Null(failure);
+                        Assert.Equal(1, candidates);
+                        lockTx.Rollback();
+                    }
+                }
             }
         }
     }

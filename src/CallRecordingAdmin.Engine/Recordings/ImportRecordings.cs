@@ -76,7 +76,6 @@ namespace CallRecordingAdmin.Engine.Recordings
 
             // Checks that need no content first, in one read, so a refused call costs no encryption.
             // P1: Authorisations.Load takes the bare SQLite connection until P1 moves it behind its repositories.
-#pragma warning disable CS0618
             _store.Db.Read(c =>
             {
                 using (var tx = c.BeginTransaction(deferred: true))
@@ -109,7 +108,6 @@ namespace CallRecordingAdmin.Engine.Recordings
                 }
                 return 0;
             });
-#pragma warning restore CS0618
 
             var files = _store.Files;
             foreach (var p in prepared.Where(x => x.Outcome.Error == null))
@@ -171,9 +169,8 @@ namespace CallRecordingAdmin.Engine.Recordings
                     _store.Change("import recordings", "Import", ctx =>
                     {
                         ctx.Require(RecordingRole.Administrator, "import recordings");
-#pragma warning disable CS0618 // P1: Authorisations.Load takes the bare SQLite connection until P1 moves it behind its repositories.
+                        // P1: Authorisations.Load takes the bare SQLite connection until P1 moves it behind its repositories.
                         var authorisations = Authorisations.Load(ctx.Connection, ctx.Transaction);
-#pragma warning restore CS0618
                         foreach (var p in ready)
                         {
                             try
