@@ -75,12 +75,10 @@ namespace CallRecordingAdmin.Engine.Recordings
             var now = _store.Clock.UtcNow;
 
             // Checks that need no content first, in one read, so a refused call costs no encryption.
-            // P1: Authorisations.Load takes the bare SQLite connection until P1 moves it behind its repositories.
-            _store.Db.Read(c =>
+            _store.Database.Read(db =>
             {
-                using (var tx = c.BeginTransaction(deferred: true))
                 {
-                    var authorisations = Authorisations.Load(c, tx);
+                    var authorisations = Authorisations.Load(db);
                     foreach (var p in prepared)
                     {
                         try
@@ -169,8 +167,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                     _store.Change("import recordings", "Import", ctx =>
                     {
                         ctx.Require(RecordingRole.Administrator, "import recordings");
-                        // P1: Authorisations.Load takes the bare SQLite connection until P1 moves it behind its repositories.
-                        var authorisations = Authorisations.Load(ctx.Connection, ctx.Transaction);
+                        var authorisations = Authorisations.Load(ctx.Db);
                         foreach (var p in ready)
                         {
                             try

@@ -127,8 +127,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
             if (!string.IsNullOrEmpty(q.CallId)) { where.Add("r.call_id = $call"); args.Add(("$call", q.CallId.Trim())); }
             if (!string.IsNullOrEmpty(q.ServiceArea))
             {
-                // P1: filter by the area ids IServiceAreaRepository.Resolve gives, once it lands.
-                var (areaSql, arg) = ServiceAreaRegister.Selector(q.ServiceArea, "sa.name", "sa.id", "$sa");
+                var (areaSql, arg) = SqliteServiceAreaRepository.Filter(AreaSelector.Parse(q.ServiceArea), "sa.name", "sa.id", "$sa");
                 where.Add(areaSql);
                 args.Add(arg);
             }
