@@ -9,7 +9,6 @@ using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Retention;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
@@ -165,21 +164,17 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 {
                     var id = (string)e["recordingId"];
                     var claimed = _store.Change("extract recordings", ctx =>
-                        ctx.Execute("UPDATE recording SET state = 'PendingDelete', extracted_to = $to, extracted_at = $t WHERE id = $id AND state IN ('Active', 'PendingDelete')",
-                            ("$to", Path.Combine(folder, (string)e["file"])), ("$t", Timestamp.ToText(ctx.Now)), ("$id", id)));
-                    if (claimed == 0) continue;
+                        ctx.Db.Recordings.ClaimForExtraction(id, Path.Combine(folder, (string)e["file"]), ctx.Now));
+                    if (!claimed) continue;
                     FaultPoint.Reach(FaultPoint.ExtractAfterMark);
-                    var failure = RecordingDeletion.DeleteFile(_store, id);
-                    if (failure != null)
+                    var result = RecordingDeletion.Complete(_store, "extract recordings", new[] { (id, 0L) },
+                        "Extracted for case " + hold.CaseReference + " (hold " + hold.HoldId + ")");
+                    foreach (var f in result.Failures)
                     {
-                        RecordingDeletion.RecordFailures(_store, "extract recordings", new[] { failure });
                         notRemoved++;
-                        deleteFailed?.Invoke(failure);
-                        continue;
+                        deleteFailed?.Invoke(f);
                     }
-                    var finished = _store.Change("extract recordings", ctx =>
-                        RecordingDeletion.Finish(ctx, id, ctx.Principal, "Extracted for case " + hold.CaseReference + " (hold " + hold.HoldId + ")", 0));
-                    if (finished) removed++;
+                    removed += result.Finished.Count;
                 }
             }
             return new HoldExportResult { HoldId = hold.HoldId, CaseReference = hold.CaseReference, Destination = folder, Exported = exported, RemovedFromStore = removed, NotRemoved = notRemoved, ManifestSha256 = manifestSha };
@@ -197,12 +192,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 {
                     ctx.RequireAny("export legal holds", null, null, RecordingRole.Administrator, RecordingRole.DataProtectionOfficer);
                     var h = LegalHoldRegister.Load(ctx, holdId);
-                    var list = new List<Recording>();
-                    using (var cmd = ctx.Command(RecordingRegister.Select + " JOIN legal_hold_recording hr ON hr.recording_id = r.id WHERE hr.hold_id = $h ORDER BY r.start_time", ("$h", h.HoldId)))
-                    using (var r = cmd.ExecuteReader())
-                    {
-                        while (r.Read()) list.Add(RecordingRegister.Map(r));
-                    }
+                    var list = ctx.Db.Recordings.InHold(h.HoldId).ToList();
                     foreach (var first in list.GroupBy(x => x.ServiceArea, StringComparer.OrdinalIgnoreCase).Select(g => g.First()))
                     {
                         try
@@ -234,7 +224,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
             {
                 _store.Change("export legal holds", ctx =>
                 {
-                    var area = ctx.Scalar("SELECT sa.name FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id", ("$id", e.Target)) as string;
+                    var area = ctx.Db.Recordings.AreaNameOf((string)e.Target);
                     AccessRecord.Write(ctx, "ExportLegalHold", AccessOutcome.Refused, (string)e.Target, area, null, null, "hold " + holdId + ": " + e.ErrorId + ": " + e.Message);
                     return 0;
                 });

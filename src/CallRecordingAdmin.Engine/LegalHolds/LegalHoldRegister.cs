@@ -5,7 +5,6 @@ using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.LegalHolds
 {
@@ -16,7 +15,6 @@ namespace CallRecordingAdmin.Engine.LegalHolds
     /// </summary>
     public sealed class LegalHoldRegister
     {
-        private const string Select = "SELECT h.*, (SELECT count(*) FROM legal_hold_recording hr WHERE hr.hold_id = h.id) AS recording_count FROM legal_hold h";
         private readonly RecordingStore _store;
 
         internal LegalHoldRegister(RecordingStore store) { _store = store; }
@@ -37,7 +35,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 }
                 if (investigationId != null)
                 {
-                    var status = ctx.Scalar("SELECT status FROM investigation_request WHERE id = $id", ("$id", investigationId)) as string;
+                    var status = ctx.Db.Holds.InvestigationStatus(investigationId);
                     if (status != "Approved")
                     {
                         throw new PolicyException("InvestigationNotApproved", FailureKind.InvalidOperation,
@@ -45,10 +43,11 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                     }
                 }
                 var id = Ids.New("hold");
-                ctx.Execute(@"INSERT INTO legal_hold(id, case_reference, kind, reason, retain_until, investigation_id, created_at, created_by)
-                              VALUES ($id, $c, $k, $r, $u, $i, $t, $p)",
-                    ("$id", id), ("$c", reference), ("$k", kind.ToString()), ("$r", why), ("$u", retainUntil.HasValue ? Timestamp.ToText(retainUntil.Value) : null),
-                    ("$i", investigationId), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
+                ctx.Db.Holds.Insert(new LegalHold
+                {
+                    HoldId = id, CaseReference = reference, Kind = kind, Reason = why, RetainUntil = retainUntil, InvestigationId = investigationId,
+                    CreatedAt = ctx.Now, CreatedBy = ctx.Principal,
+                });
                 ctx.Audit("NewLegalHold", "LegalHold", id, new Dictionary<string, object>
                 {
                     ["caseReference"] = reference, ["kind"] = kind.ToString(), ["reason"] = why, ["retainUntil"] = retainUntil, ["investigationId"] = investigationId,
@@ -69,9 +68,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                     throw new PolicyException("HoldReleased", FailureKind.InvalidOperation, "hold " + holdId + " was released; place a new hold.", holdId);
                 }
                 var rec = RecordingRegister.FindActive(ctx, recordingId);
-                var added = ctx.Execute("INSERT OR IGNORE INTO legal_hold_recording(hold_id, recording_id, added_at, added_by) VALUES ($h, $r, $t, $p)",
-                    ("$h", hold.HoldId), ("$r", rec.RecordingId), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
-                if (added > 0)
+                if (ctx.Db.Holds.AddRecording(hold.HoldId, rec.RecordingId, ctx.Now, ctx.Principal))
                 {
                     ctx.Audit("AddLegalHoldRecording", "LegalHold", hold.HoldId, new Dictionary<string, object> { ["recordingId"] = rec.RecordingId, ["caseReference"] = hold.CaseReference });
                 }
@@ -81,12 +78,10 @@ namespace CallRecordingAdmin.Engine.LegalHolds
 
         public IEnumerable<LegalHold> Get(string holdId = null, bool includeReleased = false)
         {
-            var now = _store.Clock.UtcNow;
-            var where = new List<string>();
-            if (!string.IsNullOrEmpty(holdId)) where.Add("h.id = $id");
-            if (!includeReleased && string.IsNullOrEmpty(holdId)) where.Add("h.released_at IS NULL");
-            var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY h.created_at";
-            return _store.Db.Query(sql, cmd => cmd.Parameters.AddWithValue("$id", (object)holdId?.Trim() ?? DBNull.Value), Map);
+            using (var session = _store.Database.Read())
+            {
+                foreach (var h in session.Holds.Query(holdId?.Trim(), includeReleased)) yield return h;
+            }
         }
 
         /// <summary>
@@ -104,8 +99,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 {
                     throw new PolicyException("HoldNotActive", FailureKind.InvalidOperation, "hold " + holdId + " is " + hold.Status + ".", holdId);
                 }
-                ctx.Execute("UPDATE legal_hold SET release_requested_at = $t, release_requested_by = $p, release_reason = $r WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$r", why), ("$id", hold.HoldId));
+                ctx.Db.Holds.RequestRelease(hold.HoldId, ctx.Now, ctx.Principal, why);
                 ctx.Audit("RequestLegalHoldRelease", "LegalHold", hold.HoldId, new Dictionary<string, object> { ["caseReference"] = hold.CaseReference, ["reason"] = why });
                 return Load(ctx, hold.HoldId);
             });
@@ -128,7 +122,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                     throw new PolicyException("SecondPrincipalRequired", FailureKind.PermissionDenied,
                         SeparationOfDuties.Who(ctx, hold.ReleaseRequestedBy) + " requested the release of hold " + holdId + " and cannot also confirm it: releasing a hold can destroy evidence, so a second person must confirm.", holdId, "2.5");
                 }
-                ctx.Execute("UPDATE legal_hold SET released_at = $t, released_by = $p WHERE id = $id", ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$id", hold.HoldId));
+                ctx.Db.Holds.Release(hold.HoldId, ctx.Now, ctx.Principal);
                 ctx.Audit("ReleaseLegalHold", "LegalHold", hold.HoldId, new Dictionary<string, object>
                 {
                     ["caseReference"] = hold.CaseReference, ["requestedBy"] = hold.ReleaseRequestedBy, ["reason"] = hold.ReleaseReason, ["recordings"] = hold.RecordingCount,
@@ -137,40 +131,8 @@ namespace CallRecordingAdmin.Engine.LegalHolds
             });
         }
 
-        internal static LegalHold Load(ChangeContext ctx, string holdId)
-        {
-            using (var cmd = ctx.Command(Select + " WHERE h.id = $id", ("$id", holdId?.Trim())))
-            using (var r = cmd.ExecuteReader())
-            {
-                if (!r.Read())
-                {
-                    throw new PolicyException("LegalHoldNotFound", FailureKind.ObjectNotFound, "There is no legal hold '" + holdId + "'.", holdId);
-                }
-                return Map(r);
-            }
-        }
-
-        private static LegalHold Map(SqliteDataReader r)
-        {
-            var h = new LegalHold
-            {
-                HoldId = r.Text("id"),
-                CaseReference = r.Text("case_reference"),
-                Kind = (HoldKind)Enum.Parse(typeof(HoldKind), r.Text("kind")),
-                Reason = r.Text("reason"),
-                RetainUntil = r.NullableTime("retain_until"),
-                InvestigationId = r.Text("investigation_id"),
-                RecordingCount = r.Long("recording_count"),
-                CreatedAt = r.Time("created_at"),
-                CreatedBy = r.Text("created_by"),
-                ReleaseRequestedAt = r.NullableTime("release_requested_at"),
-                ReleaseRequestedBy = r.Text("release_requested_by"),
-                ReleaseReason = r.Text("release_reason"),
-                ReleasedAt = r.NullableTime("released_at"),
-                ReleasedBy = r.Text("released_by"),
-            };
-            h.Status = h.ReleasedAt.HasValue ? HoldStatus.Released : h.ReleaseRequestedAt.HasValue ? HoldStatus.ReleaseRequested : HoldStatus.Active;
-            return h;
-        }
+        internal static LegalHold Load(ChangeContext ctx, string holdId) =>
+            ctx.Db.Holds.Find(holdId?.Trim())
+            ?? throw new PolicyException("LegalHoldNotFound", FailureKind.ObjectNotFound, "There is no legal hold '" + holdId + "'.", holdId);
     }
 }

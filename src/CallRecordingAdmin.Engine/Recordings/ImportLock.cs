@@ -19,6 +19,9 @@ namespace CallRecordingAdmin.Engine.Recordings
     {
         public const string FileName = "import.lock";
 
+        /// <summary>How long an import waits for the lock: as long as a writer waits for the policy database's write lock (120 s).</summary>
+        public static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
+
         private static string PathOf(string storePath) => Path.Combine(storePath, FileName);
 
         /// <summary>Held by an import batch; waits (up to <paramref name="wait"/>) while a recovery holds the lock.</summary>

@@ -1,27 +1,21 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
+using System.Data.Common;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
-using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.AccessLog;
+using CallRecordingAdmin.Engine.Files;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.RecordedExtensions;
-using CallRecordingAdmin.Engine.Retention;
 using CallRecordingAdmin.Engine.Roles;
-using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Recordings
 {
-    /// <summary>Importing calls from the recorder: batches, each call atomic on its own (".partial", row, rename); refusals per row. Part of <see cref="RecordingRegister"/>, split out of RecordingRegister.cs (issue 10).</summary>
+    /// <summary>Importing calls from the recorder: batches, each call atomic on its own (staged file, row, committed file; IRecordingFiles); refusals per row. Part of <see cref="RecordingRegister"/>, split out of RecordingRegister.cs (issue 10).</summary>
     public sealed partial class RecordingRegister
     {
-        /// <summary>How many recordings share one commit: each stays atomic on its own (".partial", row, rename).</summary>
+        /// <summary>How many recordings share one commit: each stays atomic on its own (staged file, row, committed file).</summary>
         public const int ImportBatchSize = 1000;
 
         /// <summary>Imports one call; a refusal is thrown.</summary>
@@ -55,7 +49,8 @@ namespace CallRecordingAdmin.Engine.Recordings
         private sealed class Prepared
         {
             public ImportOutcome Outcome;
-            public string CallId, Extension, Id, Partial, Format, Agent, RemoteRaw;
+            public string CallId, Extension, Id, Format, Agent, RemoteRaw;
+            public StagedFile Staged;
             public double? Duration;
             public DateTimeOffset Start;
             public AudioInfo Audio;
@@ -64,14 +59,15 @@ namespace CallRecordingAdmin.Engine.Recordings
 
         private List<ImportOutcome> ImportBatch(IReadOnlyList<RecordingImport> items)
         {
-            _store.Change("import recordings", "Import", ctx => { ctx.Require(RecordingRole.Administrator, "import recordings"); return 0; });
-            using (ImportLock.Shared(_store.Path, PolicyDb.LockWait))
+            // A read-only check (no write lock); a refusal is logged as Import in the access log.
+            _store.Check("import recordings", "Import", rc => rc.Require(RecordingRole.Administrator, "import recordings"));
+            using (ImportLock.Shared(_store.Path, ImportLock.Wait))
             {
                 return ImportBatchLocked(items);
             }
         }
 
-        /// <summary>One batch under the shared import lock, from the first ".partial" file to the last rename.</summary>
+        /// <summary>One batch under the shared import lock, from the first staged file to the last commit.</summary>
         private List<ImportOutcome> ImportBatchLocked(IReadOnlyList<RecordingImport> items)
         {
             var key = _store.ReadMasterKey();
@@ -111,16 +107,13 @@ namespace CallRecordingAdmin.Engine.Recordings
                 return 0;
             });
 
-            var folders = new HashSet<string>(StringComparer.Ordinal);
+            var files = _store.Files;
             foreach (var p in prepared.Where(x => x.Outcome.Error == null))
             {
                 p.Id = Ids.New("rec");
-                var final = StoredFile(p.Id);
-                p.Partial = final + PartialSuffix;
                 StoreWriteStream destination = null;
                 try
                 {
-                    var folder = Path.GetDirectoryName(final);
                     using (var source = new FileStream(p.Outcome.Item.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
                     {
                         // The content is checked by its header before anything of it is written (clause 2.5 keeps recordings of calls).
@@ -135,13 +128,12 @@ namespace CallRecordingAdmin.Engine.Recordings
                         p.Format = p.Audio.Format;
                         try
                         {
-                            if (folders.Add(folder)) OwnerOnly.CreateDirectory(folder);
-                            destination = new StoreWriteStream(OwnerOnly.CreateFile(p.Partial, FileMode.CreateNew, 1 << 16));
+                            p.Staged = files.Stage(p.Id);
+                            destination = new StoreWriteStream(p.Staged.Content);
                         }
                         catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                         {
-                            folders.Remove(folder);
-                            throw StoreWriteFailed(p, e);
+                            throw StoreWriteFailed(p, files.Describe(p.Id), e);
                         }
                         using (destination)
                         {
@@ -151,15 +143,15 @@ namespace CallRecordingAdmin.Engine.Recordings
                 }
                 catch (PolicyException e)
                 {
-                    if (e.ErrorId == "StoreWriteFailed") TryDelete(p.Partial);
+                    Discard(p);
                     p.Outcome.Error = e;
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    TryDelete(p.Partial);
+                    Discard(p);
                     // the source is read and the store written in one Encrypt call: the wrapper says which failed
                     p.Outcome.Error = destination?.Failure != null
-                        ? StoreWriteFailed(p, e)
+                        ? StoreWriteFailed(p, p.Staged.Location, e)
                         : new PolicyException("RecordingFileUnreadable", FailureKind.ReadError,
                             "The audio file '" + p.Outcome.Item.Path + "' of call " + p.CallId + " could not be read: " + e.Message, p.Outcome.Item.Path, null, e);
                 }
@@ -171,7 +163,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 try
                 {
                     // The encrypted files are on disk before any row that points at them commits.
-                    DurableFiles.Flush(ready.Select(p => p.Partial).ToList());
+                    files.FlushStaged(ready.Select(p => p.Staged).ToList());
                     _store.Change("import recordings", "Import", ctx =>
                     {
                         ctx.Require(RecordingRole.Administrator, "import recordings");
@@ -182,8 +174,9 @@ namespace CallRecordingAdmin.Engine.Recordings
                             {
                                 Commit(ctx, p, authorisations);
                             }
-                            catch (PolicyException e)
+                            catch (PolicyException e) when (!(e.InnerException is DbException))
                             {
+                                // A refused row fails alone; a database error (busy, damaged, constraint) still fails the whole batch, as before.
                                 p.Outcome.Error = e;
                             }
                         }
@@ -192,7 +185,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 }
                 catch
                 {
-                    foreach (var p in ready) TryDelete(p.Partial);
+                    foreach (var p in ready) Discard(p);
                     throw;
                 }
             }
@@ -201,21 +194,29 @@ namespace CallRecordingAdmin.Engine.Recordings
             {
                 if (p.Outcome.Recording != null && !p.Outcome.AlreadyImported)
                 {
-                    File.Move(p.Partial, p.Partial.Substring(0, p.Partial.Length - PartialSuffix.Length));
+                    files.Commit(p.Staged);
                 }
                 else
                 {
-                    TryDelete(p.Partial);
+                    Discard(p);
                 }
             }
             RecordRefusals(prepared.Where(p => p.Outcome.Error != null).Select(p => p.Outcome).ToList());
             return prepared.Select(p => p.Outcome).ToList();
         }
 
+        /// <summary>Removes a call's staged file (this import's own: whatever has it open).</summary>
+        private void Discard(Prepared p)
+        {
+            if (p.Staged == null) return;
+            p.Staged.Content?.Dispose();
+            _store.Files.Discard(p.Staged);
+        }
+
         /// <summary>A write into the store failed (disk full, the volume's I/O error): the source file is not at fault, and nothing of the row is kept.</summary>
-        private PolicyException StoreWriteFailed(Prepared p, Exception e) =>
+        private PolicyException StoreWriteFailed(Prepared p, string location, Exception e) =>
             new PolicyException("StoreWriteFailed", FailureKind.WriteError,
-                "Call " + p.CallId + " could not be written into the store at '" + p.Partial + "': " + e.Message +
+                "Call " + p.CallId + " could not be written into the store at '" + location + "': " + e.Message +
                 " Nothing of this row was kept (its partial file was removed) and the audio file '" + p.Outcome.Item.Path + "' is untouched; free space in the store's volume and import again.",
                 _store.Path, null, e);
 
@@ -260,46 +261,25 @@ namespace CallRecordingAdmin.Engine.Recordings
 
         private static void Commit(ChangeContext ctx, Prepared p, Authorisations authorisations)
         {
-            string existingId = null, existingSha = null;
-            using (var cmd = ctx.Command("SELECT id, sha256 FROM recording WHERE call_id = $c", ("$c", p.CallId)))
-            using (var r = cmd.ExecuteReader())
+            var existing = ctx.Db.Recordings.FindByCallId(p.CallId);
+            if (existing != null)
             {
-                if (r.Read())
+                if (string.Equals(existing.Sha256, p.Sealed.Sha256, StringComparison.OrdinalIgnoreCase))
                 {
-                    existingId = r.GetString(0);
-                    existingSha = r.GetString(1);
-                }
-            }
-            if (existingId != null)
-            {
-                if (string.Equals(existingSha, p.Sealed.Sha256, StringComparison.OrdinalIgnoreCase))
-                {
-                    p.Outcome.Recording = Load(ctx, existingId);
+                    p.Outcome.Recording = Load(ctx, existing.RecordingId);
                     p.Outcome.AlreadyImported = true;
                     return;
                 }
                 throw new PolicyException("DuplicateCallId", FailureKind.ResourceExists,
-                    "call " + p.CallId + " is already in the store as " + existingId + " with different content (SHA-256 " + existingSha +
+                    "call " + p.CallId + " is already in the store as " + existing.RecordingId + " with different content (SHA-256 " + existing.Sha256 +
                     "); the new file was not imported. Investigate the recorder's export before importing it again.", p.CallId);
             }
             var auth = authorisations.Check(p.Extension, p.Start, p.CallId);
             var item = p.Outcome.Item;
             var raw = p.RemoteRaw;
             var expires = ImportRules.Expiry(auth.Retention, p.Start, ctx.Now, p.CallId, auth.AreaName);
-            ctx.Execute(@"INSERT INTO recording(id, call_id, service_area_id, request_id, extension, start_time, duration_seconds, direction, remote_number, remote_number_raw,
-                            agent, format, size_bytes, stored_bytes, sha256, file, state, expires_at, imported_at, imported_by)
-                          VALUES ($id, $call, $area, $req, $ext, $start, $dur, $dir, $rn, $raw, $agent, $fmt, $size, $stored, $sha, $file, 'Active', $exp, $t, $p)",
-                ("$id", p.Id), ("$call", p.CallId), ("$area", auth.AreaId), ("$req", auth.RequestId), ("$ext", p.Extension), ("$start", Timestamp.ToText(p.Start)),
-                ("$dur", p.Duration ?? p.Audio?.DurationSeconds), ("$dir", item.Direction.ToString()), ("$rn", RemoteNumber.Normalise(raw)), ("$raw", raw),
-                ("$agent", p.Agent), ("$fmt", p.Format), ("$size", p.Sealed.Length), ("$stored", p.Sealed.StoredLength),
-                ("$sha", p.Sealed.Sha256), ("$file", RelativeFile(p.Id)), ("$exp", Timestamp.ToText(expires)), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
-            ctx.Audit("ImportRecording", "Recording", p.Id, new Dictionary<string, object>
-            {
-                ["callId"] = p.CallId, ["serviceArea"] = auth.AreaName, ["extension"] = p.Extension, ["startTime"] = p.Start,
-                ["sha256"] = p.Sealed.Sha256, ["sizeBytes"] = p.Sealed.Length, ["expiresAt"] = expires, ["authorisedBy"] = auth.RequestId,
-            });
-            // The new row as it was written, without reading it back.
-            p.Outcome.Recording = new Recording
+            // The new row as it is written (the caller gets it without reading it back).
+            var rec = new Recording
             {
                 RecordingId = p.Id, CallId = p.CallId, ServiceArea = auth.AreaName, Extension = p.Extension, StartTime = Timestamp.Parse(Timestamp.ToText(p.Start)),
                 DurationSeconds = p.Duration ?? p.Audio?.DurationSeconds, Direction = item.Direction, RemoteNumber = RemoteNumber.Normalise(raw), Agent = p.Agent,
@@ -307,6 +287,13 @@ namespace CallRecordingAdmin.Engine.Recordings
                 OnHold = false, AuthorisingRequestId = auth.RequestId, ImportedAt = Timestamp.Parse(Timestamp.ToText(ctx.Now)), ImportedBy = ctx.Principal,
                 StoredBytes = p.Sealed.StoredLength,
             };
+            ctx.Db.Recordings.Insert(new NewRecording { Recording = rec, ServiceAreaId = auth.AreaId, RemoteNumberRaw = raw, FileKey = ctx.Store.Files.KeyOf(p.Id) });
+            ctx.Audit("ImportRecording", "Recording", p.Id, new Dictionary<string, object>
+            {
+                ["callId"] = p.CallId, ["serviceArea"] = auth.AreaName, ["extension"] = p.Extension, ["startTime"] = p.Start,
+                ["sha256"] = p.Sealed.Sha256, ["sizeBytes"] = p.Sealed.Length, ["expiresAt"] = expires, ["authorisedBy"] = auth.RequestId,
+            });
+            p.Outcome.Recording = rec;
         }
     }
 }

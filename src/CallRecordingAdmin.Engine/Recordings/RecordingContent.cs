@@ -1,20 +1,13 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Text.Json;
 using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.AccessLog;
+using CallRecordingAdmin.Engine.Files;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
-using CallRecordingAdmin.Engine.RecordedExtensions;
-using CallRecordingAdmin.Engine.Retention;
 using CallRecordingAdmin.Engine.Roles;
-using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Recordings
 {
@@ -71,7 +64,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                     return 0;
                 });
             }
-            catch (Exception logging) when (logging is PolicyException || logging is IOException || logging is SqliteException)
+            catch (Exception logging) when (logging is PolicyException || logging is IOException || logging is System.Data.Common.DbException)
             {
                 // The store itself cannot be written (read-only, full): the original error is the one the user needs.
             }
@@ -80,16 +73,8 @@ namespace CallRecordingAdmin.Engine.Recordings
         private void DecryptTo(Recording recording, string full)
         {
             var key = _store.ReadMasterKey();
-            FileStream opened;
-            try
-            {
-                opened = File.OpenRead(StoredFile(recording));
-            }
-            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
-            {
-                throw new PolicyException("RecordingFileMissing", FailureKind.ReadError,
-                    "the stored file of recording " + recording.RecordingId + " is missing; nothing was written. Test-RecordingStore reports it; restore the file from a backup.", recording.RecordingId, "2.5", e);
-            }
+            // RecordingFileMissing or FileReadFailed (IRecordingFiles.OpenRead) before anything is written.
+            var opened = _store.Files.OpenRead(recording.RecordingId);
             // Through a new, randomly named, exclusively created owner-only file beside the destination, renamed into place:
             // a link planted at any name the module writes can never redirect the plaintext (or the truncation) into the store.
             using (var stored = opened)
@@ -108,10 +93,10 @@ namespace CallRecordingAdmin.Engine.Recordings
             var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder, (ctx, rec) =>
             {
                 StorePaths.EnsureOutsideStore(_store, folder);
-                StorePaths.EnsureOutsideStore(_store, Path.Combine(folder, rec.RecordingId + FileSuffix));
-                StorePaths.EnsureOutsideStore(_store, Path.Combine(folder, rec.RecordingId + FileSuffix + ".json"));
+                StorePaths.EnsureOutsideStore(_store, Path.Combine(folder, rec.RecordingId + FolderFiles.FileSuffix));
+                StorePaths.EnsureOutsideStore(_store, Path.Combine(folder, rec.RecordingId + FolderFiles.FileSuffix + ".json"));
             });
-            var target = Path.Combine(folder, recording.RecordingId + FileSuffix);
+            var target = Path.Combine(folder, recording.RecordingId + FolderFiles.FileSuffix);
             try
             {
                 CopyVerified(recording, folder, target, purpose);
@@ -133,7 +118,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             SafeOutput.CreateFolder(folder);
             string encryptedSha;
             var key = _store.ReadMasterKey();
-            using (var stored = File.OpenRead(StoredFile(recording)))
+            using (var stored = _store.Files.OpenRead(recording.RecordingId))
             using (var output = SafeOutput.Begin(_store, target, ownerOnly: true))
             {
                 stored.CopyTo(output.Stream);
@@ -166,7 +151,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             return _store.Access("Play", recordingId, purpose, ctx =>
             {
                 var rec = Load(ctx, recordingId);
-                var areaId = ctx.Scalar("SELECT service_area_id FROM recording WHERE id = $id", ("$id", rec.RecordingId)) as string;
+                var areaId = ctx.Db.Recordings.AreaIdOf(rec.RecordingId);
                 ctx.Require(RecordingRole.Supervisor, "record playbacks in '" + rec.ServiceArea + "'", areaId, rec.ServiceArea, "3.1");
                 var when = playedAt ?? ctx.Now;
                 if (when > ctx.Now.AddMinutes(5))
@@ -205,11 +190,10 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// <summary>RecordingFileMissing when an active recording's stored file is not there (a read, never a write failure).</summary>
         internal void RequireFile(Recording rec)
         {
-            var file = StoredFile(rec);
-            if (!File.Exists(file))
+            if (!_store.Files.Exists(rec.RecordingId))
             {
                 throw new PolicyException("RecordingFileMissing", FailureKind.ReadError,
-                    "the stored file of recording " + rec.RecordingId + " is missing (" + file + "); nothing was written. Test-RecordingStore reports it; restore the file from a backup.", rec.RecordingId, "2.5");
+                    "the stored file of recording " + rec.RecordingId + " is missing (" + _store.Files.Describe(rec.RecordingId) + "); nothing was written. Test-RecordingStore reports it; restore the file from a backup.", rec.RecordingId, "2.5");
             }
         }
     }

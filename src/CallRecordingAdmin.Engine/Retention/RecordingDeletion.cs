@@ -1,92 +1,137 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
+using System.Linq;
+using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase;
+using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Store;
 
 namespace CallRecordingAdmin.Engine.Retention
 {
+    /// <summary>What finishing a batch of claimed deletions did.</summary>
+    internal sealed class DeletionResult
+    {
+        public DeletionResult(IReadOnlyList<(string RecordingId, long StoredBytes)> finished, IReadOnlyList<PolicyException> failures)
+        {
+            Finished = finished;
+            Failures = failures;
+        }
+
+        /// <summary>Rows this run moved to Deleted (or Extracted); one another run finished first is not here.</summary>
+        public IReadOnlyList<(string RecordingId, long StoredBytes)> Finished { get; }
+        /// <summary>RecordingDeleteFailed for each file that is still there: its row stays PendingDelete.</summary>
+        public IReadOnlyList<PolicyException> Failures { get; }
+    }
+
     /// <summary>
-    /// The one way a recording's stored file leaves the store, shared by the retention purge, Remove-Recording and
-    /// extraction (Export-LegalHold -RemoveFromStore). The caller first claims the row (PendingDelete, committed);
-    /// then the file is deleted; the row becomes Deleted (or Extracted) only once the file is gone. A file that
-    /// cannot be deleted (an immutable file, a read-only folder) leaves the row PendingDelete with a
-    /// DeleteRecordingFailed audit event: the record never says a recording is gone while its file is still there,
-    /// the next purge retries, and Test-RecordingStore reports it.
+    /// The one way a recording's stored file leaves the store, shared by Remove-Recording, the retention purge and
+    /// extraction (Export-LegalHold -RemoveFromStore): the caller claims the row (PendingDelete, committed), then
+    /// <see cref="Complete"/> deletes the file through <see cref="Files.IRecordingFiles"/> and, only once the file is
+    /// gone, marks the row Deleted (or Extracted) with its certificate-of-deletion audit event. A file that cannot be
+    /// deleted (an immutable file, a read-only folder) leaves the row PendingDelete with a DeleteRecordingFailed audit
+    /// event: the record never says a recording is gone while its file is still there, the next purge retries, and
+    /// Test-RecordingStore reports it.
     /// </summary>
     internal static class RecordingDeletion
     {
         public const string FailedAction = "DeleteRecordingFailed";
 
-        /// <summary>Deletes the stored file of a claimed recording; null when the file is gone, else why it is still there.</summary>
-        public static PolicyException DeleteFile(RecordingStore store, string recordingId)
+        /// <summary>
+        /// Remove-Recording (Delete right): refused while the recording is on a legal hold (RetentionRules); the row stays
+        /// as the record of the deletion.
+        /// </summary>
+        public static Recording Remove(RecordingStore store, string recordingId, AccessPurpose purpose)
         {
-            var path = store.Recordings.StoredFile(recordingId);
-            Exception cause = null;
-            try
+            var pending = store.Recordings.Reach(AccessRight.Delete, recordingId, purpose, null, (ctx, rec) =>
             {
-                if (File.Exists(path)) File.Delete(path);
+                RetentionRules.RequireNotHeld(rec.RecordingId, ctx.Db.Recordings.ActiveHoldOf(rec.RecordingId));
+                ctx.Db.Recordings.Claim(rec.RecordingId);
+            });
+            var result = Complete(store, "remove recordings", new[] { (pending.RecordingId, pending.StoredBytes) }, "Removed: " + purpose.Reason);
+            if (result.Failures.Count > 0) throw result.Failures[0];
+            return store.Database.Read(s => s.Recordings.Find(pending.RecordingId));
+        }
+
+        /// <summary>
+        /// Steps two and three of every deletion: deletes the stored file of each claimed recording, reaches
+        /// <paramref name="afterDelete"/> (a fault point), then in one transaction marks each row whose file is gone
+        /// Deleted or Extracted (<see cref="Finish"/>) and records each failure (the row stays PendingDelete).
+        /// </summary>
+        public static DeletionResult Complete(RecordingStore store, string doing, IReadOnlyList<(string RecordingId, long StoredBytes)> claimed, string reason, string afterDelete = null)
+        {
+            var failures = new List<PolicyException>();
+            foreach (var (id, _) in claimed)
+            {
+                var failure = DeleteFile(store, id);
+                if (failure != null) failures.Add(failure);
             }
-            catch (IOException e) { cause = e; }
-            catch (UnauthorizedAccessException e) { cause = e; }
-            if (!File.Exists(path)) return null;
+            var failed = new HashSet<string>(failures.Select(f => (string)f.Target), StringComparer.Ordinal);
+            if (afterDelete != null) FaultPoint.Reach(afterDelete);
+            var finished = store.Change(doing, ctx =>
+            {
+                var done = new List<(string, long)>();
+                foreach (var (id, bytes) in claimed)
+                {
+                    if (failed.Contains(id)) continue;
+                    if (Finish(ctx, id, ctx.Principal, reason, bytes)) done.Add((id, bytes));
+                }
+                foreach (var f in failures) RecordFailure(ctx, (string)f.Target, doing, f);
+                return done;
+            });
+            return new DeletionResult(finished, failures);
+        }
+
+        /// <summary>Deletes the stored file of a claimed recording; null when the file is gone, else why it is still there.</summary>
+        private static PolicyException DeleteFile(RecordingStore store, string recordingId)
+        {
+            var outcome = store.Files.Delete(recordingId);
+            if (outcome.Gone) return null;
             return new PolicyException("RecordingDeleteFailed", FailureKind.WriteError,
-                "the file of recording " + recordingId + " could not be deleted (" + (cause?.Message ?? "it is still there") + "); the recording stays PendingDelete, not Deleted. " +
+                "the file of recording " + recordingId + " could not be deleted (" + (outcome.Cause?.Message ?? (outcome.Result == Files.DeleteResult.InUse ? "it is in use" : "it is still there")) +
+                "); the recording stays PendingDelete, not Deleted. " +
                 "Make the file deletable (check its attributes and its folder's permissions); the next Invoke-RetentionPurge retries, and Test-RecordingStore reports it until then.",
-                recordingId, "2.5", cause);
+                recordingId, "2.5", outcome.Cause);
         }
 
         /// <summary>Records, in the audit chain, that a deletion could not be finished (the row stays PendingDelete).</summary>
-        public static void RecordFailure(ChangeContext ctx, string recordingId, string doing, PolicyException failure) =>
+        private static void RecordFailure(ChangeContext ctx, string recordingId, string doing, PolicyException failure) =>
             ctx.Audit(FailedAction, "Recording", recordingId, new Dictionary<string, object>
             {
-                ["doing"] = doing, ["file"] = ctx.Store.Recordings.StoredFile(recordingId), ["error"] = failure.InnerException?.Message ?? failure.Message,
+                ["doing"] = doing, ["file"] = ctx.Store.Files.Describe(recordingId), ["error"] = failure.InnerException?.Message ?? failure.Message,
             });
-
-        /// <summary>Records failures in their own transaction.</summary>
-        public static void RecordFailures(RecordingStore store, string doing, IReadOnlyList<PolicyException> failures)
-        {
-            if (failures.Count == 0) return;
-            store.Change(doing, ctx =>
-            {
-                foreach (var f in failures) RecordFailure(ctx, (string)f.Target, doing, f);
-                return 0;
-            });
-        }
 
         /// <summary>
         /// PendingDelete → Deleted with its certificate-of-deletion audit event, or → Extracted when the claim was an
         /// extraction (extracted_to set). Call only once the file is gone. False when another run finished it first.
         /// </summary>
-        public static bool Finish(ChangeContext ctx, string recordingId, string principal, string reason, long bytes)
+        private static bool Finish(ChangeContext ctx, string recordingId, string principal, string reason, long bytes)
         {
-            string callId, sha, area, start, extractedTo;
-            using (var cmd = ctx.Command("SELECT r.call_id, r.sha256, sa.name, r.start_time, r.extracted_to FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id AND r.state = 'PendingDelete'", ("$id", recordingId)))
-            using (var rd = cmd.ExecuteReader())
+            var row = ctx.Db.Recordings.Pending(recordingId);
+            if (row == null) return false;
+            if (row.ExtractedTo != null)
             {
-                if (!rd.Read()) return false;
-                callId = rd.GetString(0); sha = rd.GetString(1); area = rd.GetString(2); start = rd.GetString(3); extractedTo = rd.IsDBNull(4) ? null : rd.GetString(4);
-            }
-            if (extractedTo != null)
-            {
-                ctx.Execute("UPDATE recording SET state = 'Extracted' WHERE id = $id AND state = 'PendingDelete'", ("$id", recordingId));
+                ctx.Db.Recordings.MarkExtracted(recordingId);
                 ctx.Audit("ExtractRecording", "Recording", recordingId, new Dictionary<string, object>
                 {
-                    ["callId"] = callId, ["serviceArea"] = area, ["to"] = extractedTo, ["sha256"] = sha, ["reason"] = reason, ["bytesFreed"] = bytes,
+                    ["callId"] = row.CallId, ["serviceArea"] = row.ServiceArea, ["to"] = row.ExtractedTo, ["sha256"] = row.Sha256, ["reason"] = reason, ["bytesFreed"] = bytes,
                 });
                 return true;
             }
-            ctx.Execute("UPDATE recording SET state = 'Deleted', deleted_at = $t, deleted_by = $p, deletion_reason = $r WHERE id = $id AND state = 'PendingDelete'",
-                ("$t", Timestamp.ToText(ctx.Now)), ("$p", principal), ("$r", reason), ("$id", recordingId));
+            ctx.Db.Recordings.MarkDeleted(recordingId, ctx.Now, principal, reason);
             ctx.Audit("DeleteRecording", "Recording", recordingId, new Dictionary<string, object>
             {
-                ["callId"] = callId, ["serviceArea"] = area, ["startTime"] = start, ["sha256"] = sha, ["reason"] = reason, ["bytesFreed"] = bytes,
+                ["callId"] = row.CallId, ["serviceArea"] = row.ServiceArea, ["startTime"] = row.StartTime, ["sha256"] = row.Sha256, ["reason"] = reason, ["bytesFreed"] = bytes,
             });
             return true;
         }
 
         /// <summary>Whether the audit chain records a failed deletion of this recording (for Test-RecordingStore).</summary>
+        internal static bool HasFailed(IPolicySession session, string recordingId) => session.Recordings.HasAuditEvent(recordingId, FailedAction);
+
+        /// <summary>The same on a bare connection, for StoreHealth until issue 10 P3 reads it through a session (<see cref="HasFailed(IPolicySession, string)"/>).</summary>
+        [Obsolete("Issue 10 P3: call RecordingDeletion.HasFailed(session, id) from a read session.")]
         internal static bool HasFailed(Microsoft.Data.Sqlite.SqliteConnection c, string recordingId) =>
-            Convert.ToInt64(PolicyDatabase.PolicyDb.Scalar(c, null, "SELECT count(*) FROM audit_event WHERE target = $id AND action = '" + FailedAction + "'", ("$id", recordingId))) > 0;
+            PolicyDatabase.Sqlite.SqliteRecordingRepository.HasAuditEvent(c, recordingId, FailedAction);
     }
 }

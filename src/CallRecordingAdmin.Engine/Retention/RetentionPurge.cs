@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
@@ -41,29 +40,21 @@ namespace CallRecordingAdmin.Engine.Retention
 
         internal RetentionPurge(RecordingStore store) { _store = store; }
 
-        private const string HeldClause = RetentionRules.HeldSql;
-
         /// <summary>
         /// Purges what has expired by <paramref name="asOf"/> (default now). A future <paramref name="asOf"/>, or
-        /// <paramref name="forecast"/>, only reports: nothing is deleted before its real expiry.
+        /// <paramref name="forecast"/>, only reports: nothing is deleted before its real expiry. The role check and a
+        /// forecast only read (no write lock), so they never queue behind another purge or an import.
         /// </summary>
         public IReadOnlyList<PurgeSummary> Run(IReadOnlyList<string> areas, DateTimeOffset? asOf, int? limit, bool forecast, Action<long, long> progress = null, Action<PolicyException> deleteFailed = null)
         {
             var now = _store.Clock.UtcNow;
             var cutoff = asOf ?? now;
             var reportOnly = forecast || cutoff > now;
-            _store.Change("purge recordings", "Purge", ctx => { ctx.Require(RecordingRole.Administrator, "purge recordings", null, null, "2.5"); return 0; });
+            _store.Check("purge recordings", "Purge", rc => rc.Require(RecordingRole.Administrator, "purge recordings", null, null, "2.5"));
 
+            // P1: IServiceAreaRepository.Resolve(selector) replaces this lookup once it lands.
             var areaIds = new Dictionary<string, string>(StringComparer.Ordinal);
-            _store.Db.Read(c =>
-            {
-                using (var cmd = PolicyDb.Command(c, null, "SELECT id, name FROM service_area ORDER BY name COLLATE NOCASE"))
-                using (var r = cmd.ExecuteReader())
-                {
-                    while (r.Read()) areaIds[r.GetString(0)] = r.GetString(1);
-                }
-                return 0;
-            });
+            foreach (var (id, name) in _store.Database.Read(s => s.Recordings.ServiceAreas())) areaIds[id] = name;
             if (areas != null && areas.Count > 0)
             {
                 var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -77,39 +68,33 @@ namespace CallRecordingAdmin.Engine.Retention
             }
 
             var summaries = areaIds.ToDictionary(p => p.Key, p => new PurgeSummary { ServiceArea = p.Value, AsOf = cutoff, Forecast = reportOnly });
-            var recordings = _store.Recordings;
             if (!reportOnly)
             {
-                foreach (var (id, areaId, bytes) in Pending(areaIds.Keys))
+                // Deletions a killed run began: finished first, each through the one deletion path.
+                var pending = _store.Database.Read(s => s.Recordings.PendingDeletes()).Where(x => areaIds.ContainsKey(x.AreaId)).ToList();
+                foreach (var (id, areaId, bytes) in pending)
                 {
-                    var failure = RecordingDeletion.DeleteFile(_store, id);
-                    if (failure != null)
+                    var result = RecordingDeletion.Complete(_store, "purge recordings", new[] { (id, bytes) }, "Deletion finished after an interrupted run");
+                    foreach (var f in result.Failures)
                     {
-                        RecordingDeletion.RecordFailures(_store, "purge recordings", new[] { failure });
                         summaries[areaId].DeleteFailed++;
-                        deleteFailed?.Invoke(failure);
-                        continue;
+                        deleteFailed?.Invoke(f);
                     }
-                    var finished = _store.Change("purge recordings", ctx => RecordingDeletion.Finish(ctx, id, ctx.Principal, "Deletion finished after an interrupted run", bytes));
-                    if (finished) { summaries[areaId].Resumed++; summaries[areaId].Purged++; summaries[areaId].BytesFreed += bytes; }
+                    if (result.Finished.Count > 0) { summaries[areaId].Resumed++; summaries[areaId].Purged++; summaries[areaId].BytesFreed += bytes; }
                 }
             }
 
-            foreach (var areaId in areaIds.Keys)
+            // Every area's expired, held and (for a forecast) freeable bytes in one query.
+            foreach (var c in _store.Database.Read(s => s.Recordings.ExpiredCounts(cutoff)))
             {
-                var s = summaries[areaId];
-                _store.Db.Read(c =>
+                if (!summaries.TryGetValue(c.ServiceAreaId, out var s)) continue;
+                s.Candidates = c.Expired;
+                s.SkippedOnHold = c.OnHold;
+                if (reportOnly)
                 {
-                    var args = new[] { ("$a", (object)areaId), ("$cut", Timestamp.ToText(cutoff)) };
-                    s.Candidates = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM recording r WHERE r.service_area_id = $a AND r.state = 'Active' AND r.expires_at <= $cut", args));
-                    s.SkippedOnHold = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM recording r WHERE r.service_area_id = $a AND r.state = 'Active' AND r.expires_at <= $cut AND " + HeldClause, args));
-                    if (reportOnly)
-                    {
-                        s.Purged = s.Candidates - s.SkippedOnHold;
-                        s.BytesFreed = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT ifnull(sum(r.stored_bytes), 0) FROM recording r WHERE r.service_area_id = $a AND r.state = 'Active' AND r.expires_at <= $cut AND NOT " + HeldClause, args));
-                    }
-                    return 0;
-                });
+                    s.Purged = c.Expired - c.OnHold;
+                    s.BytesFreed = c.UnheldStoredBytes;
+                }
             }
             if (reportOnly) return summaries.Values.ToList();
 
@@ -122,72 +107,20 @@ namespace CallRecordingAdmin.Engine.Retention
                 while (!limit.HasValue || purged < limit.Value)
                 {
                     var take = limit.HasValue ? (int)Math.Min(BatchSize, limit.Value - purged) : BatchSize;
-                    // Claim a batch: re-checks expiry, state and holds inside the transaction.
-                    var claimed = _store.Change("purge recordings", ctx =>
-                    {
-                        var batch = new List<(string Id, long Bytes)>();
-                        using (var cmd = ctx.Command("SELECT r.id, r.stored_bytes FROM recording r WHERE r.service_area_id = $a AND r.expires_at <= $cut AND " + RetentionRules.DueSql("$now") + " ORDER BY r.expires_at LIMIT " + take,
-                                   ("$a", areaId), ("$cut", Timestamp.ToText(cutoff)), ("$now", Timestamp.ToText(ctx.Now))))
-                        using (var r = cmd.ExecuteReader())
-                        {
-                            while (r.Read()) batch.Add((r.GetString(0), r.GetInt64(1)));
-                        }
-                        using (var claim = ctx.Command("UPDATE recording SET state = 'PendingDelete' WHERE id = $id AND state = 'Active'", ("$id", "")))
-                        {
-                            foreach (var (id, _) in batch)
-                            {
-                                claim.Parameters["$id"].Value = id;
-                                claim.ExecuteNonQuery();
-                            }
-                        }
-                        return batch;
-                    });
+                    // Claim a batch: re-checks expiry, state and holds inside the transaction (RetentionRules.IsDue).
+                    var claimed = _store.Change("purge recordings", ctx => ctx.Db.Recordings.ClaimDue(areaId, cutoff, ctx.Now, take));
                     if (claimed.Count == 0) break;
-                    var failures = new List<PolicyException>();
                     FaultPoint.Reach(FaultPoint.PurgeAfterPending);
-                    foreach (var (id, _) in claimed)
-                    {
-                        var failure = RecordingDeletion.DeleteFile(_store, id);
-                        if (failure != null) failures.Add(failure);
-                    }
-                    var failed = new HashSet<string>(failures.Select(f => (string)f.Target), StringComparer.Ordinal);
-                    FaultPoint.Reach(FaultPoint.PurgeAfterDelete);
-                    _store.Change("purge recordings", ctx =>
-                    {
-                        foreach (var (id, bytes) in claimed)
-                        {
-                            if (failed.Contains(id)) continue;
-                            if (RecordingDeletion.Finish(ctx, id, ctx.Principal, "Retention period ended (clause 2.5)", bytes))
-                            {
-                                s.Purged++;
-                                s.BytesFreed += bytes;
-                            }
-                        }
-                        foreach (var f in failures) RecordingDeletion.RecordFailure(ctx, (string)f.Target, "purge recordings", f);
-                        return 0;
-                    });
-                    s.DeleteFailed += failures.Count;
-                    foreach (var f in failures) deleteFailed?.Invoke(f);
+                    var result = RecordingDeletion.Complete(_store, "purge recordings", claimed, "Retention period ended (clause 2.5)", FaultPoint.PurgeAfterDelete);
+                    s.Purged += result.Finished.Count;
+                    s.BytesFreed += result.Finished.Sum(x => x.StoredBytes);
+                    s.DeleteFailed += result.Failures.Count;
+                    foreach (var f in result.Failures) deleteFailed?.Invoke(f);
                     purged += claimed.Count;
                     progress?.Invoke(purged, total);
                 }
             }
             return summaries.Values.ToList();
-        }
-
-        private IEnumerable<(string Id, string AreaId, long Bytes)> Pending(IEnumerable<string> areaIds)
-        {
-            var set = new HashSet<string>(areaIds);
-            return _store.Db.Read(c =>
-            {
-                var list = new List<(string, string, long)>();
-                using (var cmd = PolicyDb.Command(c, null, "SELECT id, service_area_id, stored_bytes FROM recording WHERE state = 'PendingDelete'"))
-                using (var r = cmd.ExecuteReader())
-                {
-                    while (r.Read()) if (set.Contains(r.GetString(1))) list.Add((r.GetString(0), r.GetString(1), r.GetInt64(2)));
-                }
-                return list;
-            });
         }
     }
 }

@@ -1,26 +1,42 @@
 using System;
+using CallRecordingAdmin.Engine.Policy;
+using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Retention
 {
     /// <summary>
-    /// Clause 2.5 as the purge applies it: an active recording whose expiry has come and that is on no
-    /// unreleased hold must be deleted. The purge selects with these conditions, and the compliance report
-    /// counts with the same ones, so what the report calls overdue is exactly what the next purge deletes.
+    /// Clause 2.5: when a recording has expired, when it is on hold, and so when it must (or may) be deleted. The
+    /// expiry date itself is <see cref="ServiceAreas.RetentionPeriod"/>'s arithmetic. The purge, Remove-Recording,
+    /// Get-Recording's -Expired/-OnHold and the compliance report all apply these rules: in memory through the
+    /// methods below, in queries through the SQL the database layer writes from them (one place:
+    /// SqliteRecordingRepository's HeldSql/ExpiredSql/DueSql), so what the report calls overdue is exactly what
+    /// the next purge deletes.
     /// </summary>
     public static class RetentionRules
     {
-        /// <summary>A recording row aliased <c>r</c> is on at least one hold that has not been released.</summary>
-        public const string HeldSql = "EXISTS (SELECT 1 FROM legal_hold_recording hr JOIN legal_hold h ON h.id = hr.hold_id WHERE hr.recording_id = r.id AND h.released_at IS NULL)";
+        /// <summary>Expired at <paramref name="at"/>: still in the store (Active) and its expiry has come.</summary>
+        public static bool IsExpired(string state, DateTimeOffset expiresAt, DateTimeOffset at) =>
+            state == "Active" && expiresAt <= at;
 
-        /// <summary>A recording row aliased <c>r</c> has expired by the moment bound to <paramref name="atParameter"/> and is still in the store.</summary>
-        public static string ExpiredSql(string atParameter) => "r.state = 'Active' AND r.expires_at <= " + atParameter;
+        /// <summary>On hold: at least one of its holds has not been released (a hold's own retain-until date does not release it).</summary>
+        public static bool IsOnHold(int unreleasedHolds) => unreleasedHolds > 0;
 
-        /// <summary>A recording row aliased <c>r</c> is due for deletion at <paramref name="atParameter"/>: expired and not held.</summary>
-        public static string DueSql(string atParameter) => ExpiredSql(atParameter) + " AND NOT " + HeldSql;
-
-        /// <summary>The in-memory form of <see cref="DueSql"/>.</summary>
+        /// <summary>Due for deletion at <paramref name="at"/>: expired and not on hold.</summary>
         public static bool IsDue(string state, DateTimeOffset expiresAt, bool held, DateTimeOffset at) =>
-            state == "Active" && expiresAt <= at && !held;
+            IsExpired(state, expiresAt, at) && !held;
+
+        /// <summary>
+        /// A recording on hold is kept whatever its age: RecordingOnLegalHold names the case of one unreleased hold
+        /// (<paramref name="holdingCase"/>, null when none holds it).
+        /// </summary>
+        public static void RequireNotHeld(string recordingId, string holdingCase)
+        {
+            if (holdingCase != null)
+            {
+                throw new PolicyException("RecordingOnLegalHold", FailureKind.InvalidOperation,
+                    "recording " + recordingId + " is on legal hold for case " + holdingCase + " and must be kept whatever its age; release the hold first.", recordingId, "2.5");
+            }
+        }
 
         /// <summary>A hold whose own retain-until date has passed while it still keeps recordings: the case's retention says they should go.</summary>
         public static bool HoldPastRetainUntil(DateTimeOffset? retainUntil, DateTimeOffset? releasedAt, DateTimeOffset now) =>
@@ -29,5 +45,9 @@ namespace CallRecordingAdmin.Engine.Retention
         /// <summary>A hold without a retain-until date keeps its recordings indefinitely: the case's retention must be recorded.</summary>
         public static bool HoldWithoutRetention(DateTimeOffset? retainUntil, DateTimeOffset? releasedAt) =>
             !releasedAt.HasValue && !retainUntil.HasValue;
+
+        /// <summary><see cref="IsDue"/> in SQL for a recording row aliased <c>r</c>, for the compliance report's own query until it moves behind a repository.</summary>
+        [Obsolete("Issue 10: SQL lives in PolicyDatabase/Sqlite; call SqliteRecordingRepository.DueSql from there (the compliance report's repository).")]
+        internal static string DueSql(string atParameter) => SqliteRecordingRepository.DueSql(atParameter);
     }
 }

@@ -47,6 +47,7 @@ namespace CallRecordingAdmin.Engine.Store
             Audit = new AuditLog(this);
             Requests = new RequestRegister(this);
             Recordings = new RecordingRegister(this);
+            Files = new CallRecordingAdmin.Engine.Files.FolderFiles(System.IO.Path.Combine(path, RecordingsFolderName));
             Grants = new GrantRegister(this);
             AccessLog = new AccessLogRegister(this);
             Purge = new RetentionPurge(this);
@@ -82,6 +83,9 @@ namespace CallRecordingAdmin.Engine.Store
         internal IPolicyDatabase Database => _database;
         /// <summary>A read-only handle on a database copy made by <see cref="IPolicyDatabase.CopyTo"/> (a backup being checked), in this store's dialect.</summary>
         internal static IPolicyDatabase OpenCopy(string file) => new SqliteDatabase(file, readOnly: true);
+
+        /// <summary>Where the recordings' encrypted files are (issue 10 P2): the local folder.</summary>
+        internal CallRecordingAdmin.Engine.Files.IRecordingFiles Files { get; }
         /// <summary>The SQLite database itself, for code whose SQL has not yet moved behind a repository.</summary>
         [Obsolete("Issue 10 P5 removes RecordingStore.Db: use Database (IPolicyDatabase) and the session's repositories.")]
         internal SqliteDatabase Db => _database;

@@ -11,7 +11,6 @@ using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.SubjectAccess
 {
@@ -90,31 +89,29 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 }
                 var id = Ids.New("sar");
                 var due = DueDate(receivedOn, extended);
-                ctx.Execute(@"INSERT INTO subject_access_request(id, reference, subject_name, phone_numbers, received_on, extended, due_on, status, created_at, created_by)
-                              VALUES ($id, $r, $n, $p, $rec, $ext, $due, 'Open', $t, $by)",
-                    ("$id", id), ("$r", refText), ("$n", name), ("$p", string.Join("; ", numbers)), ("$rec", receivedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                    ("$ext", extended ? 1 : 0), ("$due", due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                ctx.Db.SubjectAccess.Insert(new SubjectAccessRequest
+                {
+                    RequestId = id, Reference = refText, SubjectName = name, PhoneNumbers = string.Join("; ", numbers), ReceivedOn = receivedOn.Date,
+                    Extended = extended, DueOn = due, Status = SubjectAccessStatus.Open, CreatedAt = ctx.Now, CreatedBy = ctx.Principal,
+                });
                 ctx.Audit("NewSubjectAccessRequest", "SubjectAccessRequest", id, new Dictionary<string, object> { ["reference"] = refText, ["dueOn"] = due.ToString("yyyy-MM-dd"), ["extended"] = extended });
-                return Load(ctx.Connection, ctx.Transaction, ctx.Now, id);
+                return Load(ctx.Db, ctx.Now, id);
             });
         }
 
         public IEnumerable<SubjectAccessRequest> Get(string requestId, bool overdue, int? dueWithinDays)
         {
             var now = _store.Clock.UtcNow;
-            var today = now.UtcDateTime.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var where = new List<string>();
-            if (!string.IsNullOrEmpty(requestId)) where.Add("id = $id");
-            if (overdue) where.Add("status = 'Open' AND due_on < $today");
-            if (dueWithinDays.HasValue) where.Add("status = 'Open' AND due_on <= $horizon");
-            var ids = _store.Db.Query("SELECT id FROM subject_access_request" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY due_on, id",
-                cmd =>
+            var today = now.UtcDateTime.Date;
+            // One query for every request (issue 10: no read per request).
+            using (var session = _store.Database.Read())
+            {
+                foreach (var s in session.SubjectAccess.Query(requestId?.Trim(), overdue ? today : (DateTime?)null, dueWithinDays.HasValue ? today.AddDays(dueWithinDays.Value) : (DateTime?)null))
                 {
-                    cmd.Parameters.AddWithValue("$id", (object)requestId?.Trim() ?? DBNull.Value);
-                    cmd.Parameters.AddWithValue("$today", today);
-                    cmd.Parameters.AddWithValue("$horizon", now.UtcDateTime.Date.AddDays(dueWithinDays ?? 0).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                }, r => r.GetString(0)).ToList();
-            foreach (var id in ids) yield return _store.Db.Read(c => Load(c, null, now, id));
+                    s.Overdue = SubjectAccessRules.IsOverdue(s.Status, s.DueOn, now);
+                    yield return s;
+                }
+            }
         }
 
         /// <summary>
@@ -135,16 +132,9 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 reached = _store.Change("answer subject access requests", "SubjectAccessExport", ctx =>
                 {
                     RequireDpo(ctx, "answer subject access requests");
-                    var s = Load(ctx.Connection, ctx.Transaction, ctx.Now, requestId);
+                    var s = Load(ctx.Db, ctx.Now, requestId);
                     var numbers = s.PhoneNumbers.Split(new[] { "; " }, StringSplitOptions.RemoveEmptyEntries);
-                    var list = new List<Recording>();
-                    var names = numbers.Select((n, i) => "$n" + i).ToList();
-                    using (var cmd = ctx.Command(RecordingRegister.Select + " WHERE r.remote_number IN (" + string.Join(", ", names) + ") ORDER BY r.start_time",
-                               numbers.Select((n, i) => ("$n" + i, (object)n)).ToArray()))
-                    using (var r = cmd.ExecuteReader())
-                    {
-                        while (r.Read()) list.Add(RecordingRegister.Map(r));
-                    }
+                    var list = ctx.Db.Recordings.ByRemoteNumbers(numbers).ToList();
                     var toExport = list.Where(Exportable).ToList();
                     foreach (var first in toExport.GroupBy(x => x.ServiceArea, StringComparer.OrdinalIgnoreCase).Select(g => g.First()))
                     {
@@ -174,7 +164,7 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
             {
                 _store.Change("answer subject access requests", ctx =>
                 {
-                    var area = ctx.Scalar("SELECT sa.name FROM recording r JOIN service_area sa ON sa.id = r.service_area_id WHERE r.id = $id", ("$id", e.Target)) as string;
+                    var area = ctx.Db.Recordings.AreaNameOf((string)e.Target);
                     AccessRecord.Write(ctx, "SubjectAccessExport", AccessOutcome.Refused, (string)e.Target, area, "SubjectAccess", requestId, e.ErrorId + ": " + e.Message);
                     return 0;
                 });
@@ -236,13 +226,12 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 new[] { "RecordingId", "CallId", "StartTime", "ServiceArea", "Direction", "RemoteNumber", "Status", "File", "Sha256", "Note" }, rows);
             return _store.Change("answer subject access requests", ctx =>
             {
-                ctx.Execute("UPDATE subject_access_request SET status = 'Fulfilled', fulfilled_at = $t, fulfilled_by = $p, exported_to = $to, recordings_exported = $n WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$to", folder), ("$n", exported), ("$id", sar.RequestId));
+                ctx.Db.SubjectAccess.MarkFulfilled(sar.RequestId, ctx.Now, ctx.Principal, folder, exported);
                 ctx.Audit("ExportSubjectAccessRequest", "SubjectAccessRequest", sar.RequestId, new Dictionary<string, object>
                 {
                     ["reference"] = sar.Reference, ["destination"] = folder, ["exported"] = exported, ["listed"] = rows.Count,
                 });
-                return Load(ctx.Connection, ctx.Transaction, ctx.Now, sar.RequestId);
+                return Load(ctx.Db, ctx.Now, sar.RequestId);
             });
         }
 
@@ -251,32 +240,12 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
 
         private static bool Exportable(Recording rec) => rec.State == RecordingState.Active || rec.State == RecordingState.PendingDelete;
 
-        private static SubjectAccessRequest Load(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now, string id)
+        private static SubjectAccessRequest Load(PolicyDatabase.IPolicySession db, DateTimeOffset now, string id)
         {
-            using (var cmd = PolicyDb.Command(c, tx, "SELECT * FROM subject_access_request WHERE id = $id", ("$id", id?.Trim())))
-            using (var r = cmd.ExecuteReader())
-            {
-                if (!r.Read()) throw new PolicyException("SubjectAccessRequestNotFound", FailureKind.ObjectNotFound, "There is no subject access request '" + id + "'.", id);
-                var s = new SubjectAccessRequest
-                {
-                    RequestId = r.Text("id"),
-                    Reference = r.Text("reference"),
-                    SubjectName = r.Text("subject_name"),
-                    PhoneNumbers = r.Text("phone_numbers"),
-                    ReceivedOn = DateTime.ParseExact(r.Text("received_on"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    Extended = r.Bool("extended"),
-                    DueOn = DateTime.ParseExact(r.Text("due_on"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    Status = r.Text("status") == "Fulfilled" ? SubjectAccessStatus.Fulfilled : SubjectAccessStatus.Open,
-                    FulfilledAt = r.NullableTime("fulfilled_at"),
-                    FulfilledBy = r.Text("fulfilled_by"),
-                    ExportedTo = r.Text("exported_to"),
-                    RecordingsExported = r.NullableInt("recordings_exported"),
-                    CreatedAt = r.Time("created_at"),
-                    CreatedBy = r.Text("created_by"),
-                };
-                s.Overdue = SubjectAccessRules.IsOverdue(s.Status, s.DueOn, now);
-                return s;
-            }
+            var s = db.SubjectAccess.Find(id?.Trim())
+                ?? throw new PolicyException("SubjectAccessRequestNotFound", FailureKind.ObjectNotFound, "There is no subject access request '" + id + "'.", id);
+            s.Overdue = SubjectAccessRules.IsOverdue(s.Status, s.DueOn, now);
+            return s;
         }
     }
 }
