@@ -40,17 +40,8 @@ namespace Engine.Tests
         {
             // P2: recordings, retention, holds, subject access
             ["CallRecordingAdmin.Engine/Recordings/RecordingRegister.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/Recordings/ImportRecordings.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/Recordings/RecordingQueries.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/Recordings/RecordingContent.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/Recordings/RecordingRemoval.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/Recordings/RecordingRecovery.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/Retention/RetentionPurge.cs"] = "P2",
             ["CallRecordingAdmin.Engine/Retention/RecordingDeletion.cs"] = "P2",
             ["CallRecordingAdmin.Engine/Retention/RetentionRules.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/LegalHolds/LegalHoldRegister.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/LegalHolds/HoldExport.cs"] = "P2",
-            ["CallRecordingAdmin.Engine/SubjectAccess/SubjectAccessRegister.cs"] = "P2",
             // P5: the shims every package uses until it has moved
             ["CallRecordingAdmin.Engine/Store/ChangeContext.cs"] = "P5",
             ["CallRecordingAdmin.Engine/Store/RecordingStore.cs"] = "P5",
