@@ -227,7 +227,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             }
             if (!string.IsNullOrEmpty(q.ServiceArea))
             {
-                var (areaSql, arg) = ServiceAreas.ServiceAreaRegister.Selector(q.ServiceArea, "coalesce(sa.name, rsa.name)", "coalesce(sa.id, rsa.id)", "$a");
+                var (areaSql, arg) = PolicyDatabase.Sqlite.SqliteServiceAreaRepository.Filter(ServiceAreas.AreaSelector.Parse(q.ServiceArea), "coalesce(sa.name, rsa.name)", "coalesce(sa.id, rsa.id)", "$a");
                 where.Add(areaSql);
                 args.Add(arg);
             }

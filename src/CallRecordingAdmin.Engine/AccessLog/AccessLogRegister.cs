@@ -70,7 +70,7 @@ namespace CallRecordingAdmin.Engine.AccessLog
             Filter("principal", "$p", q.Principal);
             if (!string.IsNullOrWhiteSpace(q.ServiceArea))
             {
-                var (areaSql, arg) = ServiceAreas.ServiceAreaRegister.Selector(q.ServiceArea, "service_area", null, "$sa");
+                var (areaSql, arg) = PolicyDatabase.Sqlite.SqliteServiceAreaRepository.Filter(ServiceAreas.AreaSelector.Parse(q.ServiceArea), "service_area", null, "$sa");
                 where.Add(areaSql);
                 args.Add(arg);
             }

@@ -14,5 +14,11 @@ namespace CallRecordingAdmin.Engine.Audit
         /// remembered between appends of one transaction, since the write lock is held.
         /// </summary>
         AuditEvent Append(string storeId, DateTimeOffset at, string principal, string osAccount, string action, string targetType, string target, IDictionary<string, object> details);
+
+        /// <summary>The operating-system account of the latest <paramref name="action"/> event on <paramref name="target"/>; null if none is recorded (separation of duties, issue 10 P1).</summary>
+        string OsAccountOf(string action, string target);
+
+        /// <summary>Whether <paramref name="osAccount"/> has acted as <paramref name="principal"/> or <paramref name="otherSpelling"/> (names compared without regard to case) in any audit event (separation of duties, issue 10 P1).</summary>
+        bool HasActedAs(string osAccount, string principal, string otherSpelling);
     }
 }

@@ -21,5 +21,14 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
             _session.RequireWrite("Appending an audit event");
             return AuditChain.Append(_session.Connection, _session.Transaction, storeId, at, principal, osAccount, action, targetType, target, details, _head);
         }
+
+        // The facts SeparationOfDuties needs (issue 10 P1).
+        public string OsAccountOf(string action, string target) =>
+            _session.Scalar("SELECT os_account FROM audit_event WHERE target = $t AND action = $a ORDER BY seq DESC LIMIT 1", ("$t", target), ("$a", action)) as string;
+
+        public bool HasActedAs(string osAccount, string principal, string otherSpelling) =>
+            _session.Scalar(
+                "SELECT 1 FROM audit_event WHERE (principal = $p COLLATE NOCASE OR principal = $q COLLATE NOCASE) AND os_account = $os COLLATE NOCASE LIMIT 1",
+                ("$p", principal), ("$q", otherSpelling), ("$os", osAccount)) != null;
     }
 }
