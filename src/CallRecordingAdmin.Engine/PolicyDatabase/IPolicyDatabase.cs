@@ -36,5 +36,17 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
 
         /// <summary>The database's own consistency check: one line "ok" when it holds.</summary>
         IReadOnlyList<string> CheckIntegrity();
+
+        /// <summary>
+        /// A consistent copy of the whole database, taken while it is in use, into <paramref name="file"/> (an empty file
+        /// the caller made): self-contained, so it opens read-only anywhere (RecordingStore.OpenCopy). Backup-RecordingStore uses it.
+        /// </summary>
+        void CopyTo(string file);
+
+        /// <summary>
+        /// How the database's schema (tables and their columns, indexes, triggers, views) differs from the one its migrations
+        /// make, computed by running the migrations up to the store's version on a scratch database: empty when they agree.
+        /// </summary>
+        IReadOnlyList<SchemaDifference> SchemaDifferences();
     }
 }
