@@ -11,8 +11,10 @@
                for linux-x64, linux-arm64, linux-musl-x64, linux-musl-arm64, win-x64, win-x86, win-arm64,
                osx-x64 and osx-arm64. That folder imports on its own: copy it anywhere on $env:PSModulePath.
       Test     Build, then the xunit engine and Graph adapter tests and the Pester tests (against the BUILT module, each file in
-               a fresh pwsh). Ends with one line 'N passed, N failed' (the sum over both) and exits non-zero
-               on any failure.
+               a fresh pwsh). Ends with one line 'N passed, N failed' (the sum over both; ', N skipped' follows when
+               tests were skipped) and exits non-zero on any failure. The server-store tests (tests/Server.Tests) run
+               against a PostgreSQL 15 and an Azurite that this task starts on 127.0.0.1 and stops at the end
+               (build/Servers.ps1); where one cannot start, one line says why and its tests count as skipped.
       Demo     Build, then runs module/Examples/Demo.ps1 against a new store (in a fresh folder, or -StorePath).
       Bench    Build, then tests/Bench/Bench.ps1: every benchmark beside its baseline, repeated (-BenchRuns, at
                least 5), with medians and min-max; -BenchScale shrinks the sizes, -BenchOnly picks benchmarks.
@@ -171,12 +173,17 @@ function Invoke-Build {
 
 function Invoke-Test {
     Invoke-Build
+    . (Join-Path $Root 'build/Servers.ps1')
+    $servers = $null
+    try {
+    $servers = Start-TestServers -Out $Out
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory $results -Force | Out-Null
 
-    $xPassed = 0; $xFailed = 0
-    foreach ($suite in @(@{ Name = 'engine'; Project = 'tests/Engine.Tests/Engine.Tests.csproj' }, @{ Name = 'graph'; Project = 'tests/Graph.Tests/Graph.Tests.csproj' })) {
+    $xPassed = 0; $xFailed = 0; $skipped = 0
+    foreach ($suite in @(@{ Name = 'engine'; Project = 'tests/Engine.Tests/Engine.Tests.csproj' }, @{ Name = 'graph'; Project = 'tests/Graph.Tests/Graph.Tests.csproj' },
+            @{ Name = 'server'; Project = 'tests/Server.Tests/Server.Tests.csproj' })) {
         Write-Host "== xunit: $($suite.Name) tests"
         & dotnet test (Join-Path $Root $suite.Project) -c $Configuration --nologo -v quiet --logger "trx;LogFileName=$($suite.Name).trx" --results-directory $results
         $xunitExit = $LASTEXITCODE
@@ -186,9 +193,10 @@ function Invoke-Test {
             $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
             $sPassed = [int]$counters.passed
             $sFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+            $skipped += [int]$counters.notExecuted
         }
         if ($xunitExit -ne 0 -and $sFailed -eq 0) { $sFailed = 1; Write-Host "xunit ($($suite.Name)) did not complete." }
-        Write-Host "xunit ($($suite.Name)): $sPassed passed, $sFailed failed"
+        Write-Host "xunit ($($suite.Name)): $sPassed passed, $sFailed failed$(if ($trx -and [int]$counters.notExecuted -gt 0) { ", $([int]$counters.notExecuted) skipped" })"
         $xPassed += $sPassed; $xFailed += $sFailed
     }
     Write-Host "xunit: $xPassed passed, $xFailed failed"
@@ -214,19 +222,23 @@ Import-Module '$pester' -Force
 `$config.TestResult.Enabled = `$true
 `$config.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
 `$r = Invoke-Pester -Configuration `$config
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content '$summary'
 "@
     Invoke-Pwsh -NoProfile -NonInteractive -Command $runner
     $pPassed = 0; $pFailed = 1
     if (Test-Path $summary) {
         $s = Get-Content $summary -Raw | ConvertFrom-Json
-        $pPassed = [int]$s.Passed; $pFailed = [int]$s.Failed
+        $pPassed = [int]$s.Passed; $pFailed = [int]$s.Failed; $skipped += [int]$s.Skipped
     } else { Write-Host 'Pester did not complete.' }
     Write-Host "Pester: $pPassed passed, $pFailed failed"
 
+    } finally {
+        Stop-TestServers -State $servers
+    }
+
     $passed = $xPassed + $pPassed
     $failed = $xFailed + $pFailed
-    Write-Host "$passed passed, $failed failed"
+    Write-Host ("$passed passed, $failed failed" + $(if ($skipped -gt 0) { ", $skipped skipped" } else { '' }))
     if ($failed -gt 0) { exit 1 }
 }
 

@@ -31,6 +31,8 @@ namespace Engine.Tests
         private const string SqliteFolder = "CallRecordingAdmin.Engine/PolicyDatabase/Sqlite/";
         /// <summary>The loader resolves the SQLite native library, so it may name SQLitePCL; it holds no SQL.</summary>
         private const string LoaderFolder = "CallRecordingAdmin/Loading/";
+        /// <summary>The server store's PostgreSQL code (issue 13): it may hold SQL (PostgreSQL's), never name SQLite.</summary>
+        private const string PostgresFolder = "CallRecordingAdmin.Server/Postgres/";
 
         /// <summary>
         /// Files (relative to src/) that still reach SQLite or hold SQL, by the package that moves them. Remove a line when
@@ -122,7 +124,7 @@ namespace Engine.Tests
                 var name = SqliteName.Match(code);
                 if (name.Success && !file.StartsWith(LoaderFolder, StringComparison.Ordinal)) problems.Add("names " + name.Value);
                 var sql = literals.FirstOrDefault(l => SqlText.IsMatch(l));
-                if (sql != null) problems.Add("holds SQL \"" + (sql.Length > 60 ? sql.Substring(0, 60) + "…" : sql).Replace("\n", " ") + "\"");
+                if (sql != null && !file.StartsWith(PostgresFolder, StringComparison.Ordinal)) problems.Add("holds SQL \"" + (sql.Length > 60 ? sql.Substring(0, 60) + "…" : sql).Replace("\n", " ") + "\"");
                 if (problems.Count > 0) breaches[file] = string.Join("; ", problems);
             }
             return breaches;
