@@ -44,7 +44,7 @@ namespace Engine.Tests
                 Assert.True(report.EventsWithOtherPrincipal >= 1);
                 Assert.Equal(0, report.EventsWithoutOsAccount);
 
-                t.Sql(DropGuards + "UPDATE audit_event SET os_account = 'alice@host' WHERE seq = " + last.Sequence);
+                t.RawSql(DropGuards + "UPDATE audit_event SET os_account = 'alice@host' WHERE seq = " + last.Sequence);
                 var tampered = t.Store.Audit.Verify();
                 Assert.False(tampered.IsValid);
                 Assert.Equal(last.Sequence, tampered.FirstBrokenSequence);
@@ -59,7 +59,7 @@ namespace Engine.Tests
                 var e = t.Store.Audit.Get(new AuditQuery()).Last();
                 // Rewritten as a format-1 event with a correct format-1 hash: it would verify alone, but no event follows format 2 in format 1.
                 var hash = AuditChain.Sha256Hex(AuditChain.Canonical(e.Sequence, Timestamp.ToText(e.OccurredAt), e.Principal, e.Action, e.TargetType, e.Target, e.Details, e.PreviousHash));
-                t.Sql(DropGuards + "UPDATE audit_event SET format = 1, os_account = NULL, hash = '" + hash + "' WHERE seq = " + e.Sequence);
+                t.RawSql(DropGuards + "UPDATE audit_event SET format = 1, os_account = NULL, hash = '" + hash + "' WHERE seq = " + e.Sequence);
                 var report = t.Store.Audit.Verify();
                 Assert.False(report.IsValid);
                 Assert.Contains("older format", report.Problem.Replace("in canonical format 1 after an event in format 2", "older format"));

@@ -296,6 +296,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
     {
         public static string Require(ChangeContext ctx, string principal, Recording recording, AccessRight right)
         {
+            Audit.LedgerCheck.Require(ctx.Db, "recording", recording.RecordingId, right + " recording " + recording.RecordingId); // the row ledger (issue 11): its area is the one sealed
             var areaId = ctx.Scalar("SELECT service_area_id FROM recording WHERE id = $id", ("$id", recording.RecordingId)) as string;
             var overdue = (string)null;
             using (var cmd = ctx.Command(@"SELECT g.*, NULL AS area_name FROM access_grant g
@@ -307,7 +308,11 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 {
                     var g = GrantRegister.Map(r, ctx.Now);
                     if (!g.Rights.Split('+').Contains(right.ToString())) continue;
-                    if (g.Status == GrantStatus.Active) return g.GrantId;
+                    if (g.Status == GrantStatus.Active)
+                    {
+                        Audit.LedgerCheck.Require(ctx.Db, "access_grant", g.GrantId, right + " recording " + recording.RecordingId + " on grant " + g.GrantId); // the row ledger (issue 11)
+                        return g.GrantId;
+                    }
                     if (g.Status == GrantStatus.ReviewOverdue) overdue = g.GrantId;
                 }
             }

@@ -298,6 +298,11 @@ namespace CallRecordingAdmin.Engine.Audit
                 {
                     problem = "Event " + checkpoint.Sequence + " no longer has the hash the checkpoint recorded: the log was rewritten.";
                 }
+                if (problem == null && checkpoint.LedgerBlock.HasValue)
+                {
+                    problem = LedgerCheckpointProblem(db, checkpoint);
+                    report.CheckpointStateVerified = problem == null;
+                }
                 report.CheckpointVerified = problem == null;
                 if (problem != null)
                 {
@@ -312,6 +317,18 @@ namespace CallRecordingAdmin.Engine.Audit
             return report;
         }
 
+        /// <summary>The checkpoint's ledger head must still be in the ledger with the same hash (it covers every row hash sealed up to it).</summary>
+        private static string LedgerCheckpointProblem(SqliteDatabase db, AuditCheckpoint checkpoint)
+        {
+            if (checkpoint.LedgerBlock.Value == 0) return null;
+            var hash = db.Read(c => Convert.ToString(SqliteDatabase.Scalar(c, null,
+                "SELECT hash FROM ledger_block WHERE block = $b", ("$b", checkpoint.LedgerBlock.Value)), CultureInfo.InvariantCulture));
+            if (string.IsNullOrEmpty(hash))
+                return "Ledger block " + checkpoint.LedgerBlock + ", the state the checkpoint recorded, no longer exists: the ledger was truncated.";
+            return string.Equals(hash, checkpoint.LedgerHash, StringComparison.Ordinal) ? null
+                : "Ledger block " + checkpoint.LedgerBlock + " no longer has the hash the checkpoint recorded: the state's history was rewritten.";
+        }
+
         public static void WriteCheckpoint(AuditCheckpoint checkpoint, string path, Store.RecordingStore store = null)
         {
             var json = JsonSerializer.Serialize(new SortedDictionary<string, object>(StringComparer.Ordinal)
@@ -322,6 +339,8 @@ namespace CallRecordingAdmin.Engine.Audit
                 ["hash"] = checkpoint.Hash,
                 ["writtenAt"] = Timestamp.ToText(checkpoint.WrittenAt),
                 ["writtenBy"] = checkpoint.WrittenBy,
+                ["ledgerBlock"] = checkpoint.LedgerBlock,
+                ["ledgerHash"] = checkpoint.LedgerHash,
             }, new JsonSerializerOptions { WriteIndented = true });
             var full = System.IO.Path.GetFullPath(path);
             Store.SafeOutput.WriteAllText(store, full, json);
@@ -343,6 +362,8 @@ namespace CallRecordingAdmin.Engine.Audit
                         WrittenAt = Timestamp.Parse(root.GetProperty("writtenAt").GetString()),
                         WrittenBy = root.GetProperty("writtenBy").GetString(),
                         Path = System.IO.Path.GetFullPath(path),
+                        LedgerBlock = root.TryGetProperty("ledgerBlock", out var lb) && lb.ValueKind == JsonValueKind.Number ? lb.GetInt64() : (long?)null,
+                        LedgerHash = root.TryGetProperty("ledgerHash", out var lh) && lh.ValueKind == JsonValueKind.String ? lh.GetString() : null,
                     };
                 }
             }

@@ -20,11 +20,12 @@ namespace CallRecordingAdmin.Engine.Audit
             return AuditChain.Query(_store.Db, query ?? new AuditQuery());
         }
 
-        public AuditChainReport Verify(string checkpointPath = null)
+        public AuditChainReport Verify(string checkpointPath = null, bool state = false)
         {
             RequireReader("verify the audit chain");
             var checkpoint = checkpointPath == null ? null : AuditChain.ReadCheckpoint(checkpointPath);
             var report = AuditChain.Verify(_store.Db, _store.StoreId, checkpoint);
+            if (state) LedgerCheck.AddState(_store, report);
             // The outcome is recorded (hashed with the rest) so the compliance report need not walk a million events itself.
             _store.Change("record the audit chain check (Test-AuditChain)", ctx => ctx.Audit(AuditRules.ChainCheckAction, "AuditChain", _store.StoreId, new Dictionary<string, object>
             {
@@ -35,6 +36,7 @@ namespace CallRecordingAdmin.Engine.Audit
                 ["problem"] = report.Problem,
                 ["checkpointSequence"] = report.CheckpointSequence,
                 ["checkpointVerified"] = report.CheckpointVerified,
+                ["stateFindings"] = report.State?.Findings.Count,
             }));
             return report;
         }
@@ -47,11 +49,13 @@ namespace CallRecordingAdmin.Engine.Audit
             var head = _store.Change("export an audit checkpoint", ctx =>
             {
                 ctx.RequireAny("export an audit checkpoint", null, null, RecordingRole.Administrator, RecordingRole.Auditor);
-                return ctx.Audit("ExportAuditCheckpoint", "AuditCheckpoint", full);
+                var ledger = LedgerCheck.Head(ctx, _store.StoreId);
+                return (Event: ctx.Audit("ExportAuditCheckpoint", "AuditCheckpoint", full, new Dictionary<string, object> { ["ledgerBlock"] = ledger.Block, ["ledgerHash"] = ledger.Hash }), Ledger: ledger);
             });
             var checkpoint = new AuditCheckpoint
             {
-                StoreId = _store.StoreId, Sequence = head.Sequence, Hash = head.Hash, WrittenAt = head.OccurredAt, WrittenBy = _store.Identity,
+                StoreId = _store.StoreId, Sequence = head.Event.Sequence, Hash = head.Event.Hash, WrittenAt = head.Event.OccurredAt, WrittenBy = _store.Identity,
+                LedgerBlock = head.Ledger.Block, LedgerHash = head.Ledger.Hash,
             };
             AuditChain.WriteCheckpoint(checkpoint, full, _store);
             return checkpoint;

@@ -164,6 +164,13 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 foreach (var e in entries.Where(x => (string)x["status"] == "Exported"))
                 {
                     var id = (string)e["recordingId"];
+                    var tampered = _store.Change("extract recordings", ctx => Audit.LedgerGuard.PurgeProblem(ctx, id)); // the row ledger (issue 11)
+                    if (tampered != null)
+                    {
+                        notRemoved++;
+                        deleteFailed?.Invoke(Audit.LedgerGuard.RefuseDeletion(_store, id, tampered));
+                        continue;
+                    }
                     var claimed = _store.Change("extract recordings", ctx =>
                         ctx.Execute("UPDATE recording SET state = 'PendingDelete', extracted_to = $to, extracted_at = $t WHERE id = $id AND state IN ('Active', 'PendingDelete')",
                             ("$to", Path.Combine(folder, (string)e["file"])), ("$t", Timestamp.ToText(ctx.Now)), ("$id", id)));

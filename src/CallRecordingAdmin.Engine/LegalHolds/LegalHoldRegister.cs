@@ -139,6 +139,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
 
         internal static LegalHold Load(ChangeContext ctx, string holdId)
         {
+            Audit.LedgerCheck.Require(ctx.Db, "legal_hold", holdId?.Trim() ?? "", "act on legal hold " + holdId); // the row ledger (issue 11)
             using (var cmd = ctx.Command(Select + " WHERE h.id = $id", ("$id", holdId?.Trim())))
             using (var r = cmd.ExecuteReader())
             {

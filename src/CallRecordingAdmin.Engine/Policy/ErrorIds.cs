@@ -138,6 +138,7 @@ namespace CallRecordingAdmin.Engine.Policy
             E("ExtensionNotRecorded", Data, "2.1", "The call's extension is not a recorded extension of any service area; it was not imported."),
             E("RecordingNotAuthorised", Denied, "2.1", "No approved recording request covered the area at the call's time; it was not imported."),
             E("StoredValueInvalid", Data, null, "A row of the policy database holds a value the module never writes (changed outside it); that row alone is reported and skipped."),
+            E("RowIntegrityFailed", Data, null, "A row the change would act on is not the one the row ledger last sealed (changed, inserted or deleted outside the module); nothing was done to it and the refusal is logged. Test-AuditChain -State lists every such row.", RefusalLog.Role),
             E("RecordingIntegrityFailed", Data, null, "A stored recording failed its authentication tag or SHA-256; its content was not returned."),
             E("RecordingNotFound", NotFound, null, "There is no recording with that id that you may see.", RefusalLog.Content),
             E("RecordingNotAvailable", NotFound, null, "The recording was deleted or extracted; its content is no longer in the store.", RefusalLog.Content),

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using CallRecordingAdmin.Engine.Audit;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
@@ -25,6 +26,8 @@ namespace CallRecordingAdmin.Engine.Retention
         public long Resumed { get; set; }
         /// <summary>Recordings whose file could not be deleted: they stay PendingDelete (never Deleted) and the next run retries.</summary>
         public long DeleteFailed { get; set; }
+        /// <summary>Recordings not deleted because their row, or a hold on them, is not what the row ledger sealed (RowIntegrityFailed): changed outside the module.</summary>
+        public long IntegrityFailed { get; set; }
     }
 
     /// <summary>
@@ -82,6 +85,13 @@ namespace CallRecordingAdmin.Engine.Retention
             {
                 foreach (var (id, areaId, bytes) in Pending(areaIds.Keys))
                 {
+                    var tampered = _store.Change("purge recordings", ctx => LedgerGuard.PurgeProblem(ctx, id));
+                    if (tampered != null)
+                    {
+                        summaries[areaId].IntegrityFailed++;
+                        deleteFailed?.Invoke(LedgerGuard.RefuseDeletion(_store, id, tampered));
+                        continue;
+                    }
                     var failure = RecordingDeletion.DeleteFile(_store, id);
                     if (failure != null)
                     {
@@ -116,6 +126,7 @@ namespace CallRecordingAdmin.Engine.Retention
             long total = summaries.Values.Sum(x => x.Candidates - x.SkippedOnHold);
             if (limit.HasValue) total = Math.Min(total, limit.Value);
             long purged = 0;
+            var refused = new HashSet<string>(StringComparer.Ordinal);
             foreach (var areaId in areaIds.Keys)
             {
                 var s = summaries[areaId];
@@ -123,14 +134,26 @@ namespace CallRecordingAdmin.Engine.Retention
                 {
                     var take = limit.HasValue ? (int)Math.Min(BatchSize, limit.Value - purged) : BatchSize;
                     // Claim a batch: re-checks expiry, state and holds inside the transaction.
+                    var tamperedNow = new List<(string Id, string Problem)>();
                     var claimed = _store.Change("purge recordings", ctx =>
                     {
                         var batch = new List<(string Id, long Bytes)>();
-                        using (var cmd = ctx.Command("SELECT r.id, r.stored_bytes FROM recording r WHERE r.service_area_id = $a AND r.expires_at <= $cut AND " + RetentionRules.DueSql("$now") + " ORDER BY r.expires_at LIMIT " + take,
+                        using (var cmd = ctx.Command("SELECT r.id, r.stored_bytes FROM recording r WHERE r.service_area_id = $a AND r.expires_at <= $cut AND " + RetentionRules.DueSql("$now") + " ORDER BY r.expires_at LIMIT " + (take + refused.Count),
                                    ("$a", areaId), ("$cut", Timestamp.ToText(cutoff)), ("$now", Timestamp.ToText(ctx.Now))))
                         using (var r = cmd.ExecuteReader())
                         {
-                            while (r.Read()) batch.Add((r.GetString(0), r.GetInt64(1)));
+                            while (r.Read() && batch.Count < take)
+                            {
+                                if (!refused.Contains(r.GetString(0))) batch.Add((r.GetString(0), r.GetInt64(1)));
+                            }
+                        }
+                        // The row ledger (issue 11): a recording whose row, or a hold on it, is not what the module sealed is never claimed.
+                        foreach (var (id, _) in batch.ToList())
+                        {
+                            var problem = LedgerGuard.PurgeProblem(ctx, id);
+                            if (problem == null) continue;
+                            batch.RemoveAll(b => b.Id == id);
+                            tamperedNow.Add((id, problem));
                         }
                         using (var claim = ctx.Command("UPDATE recording SET state = 'PendingDelete' WHERE id = $id AND state = 'Active'", ("$id", "")))
                         {
@@ -142,7 +165,14 @@ namespace CallRecordingAdmin.Engine.Retention
                         }
                         return batch;
                     });
-                    if (claimed.Count == 0) break;
+                    foreach (var (id, problem) in tamperedNow)
+                    {
+                        refused.Add(id);
+                        s.IntegrityFailed++;
+                        deleteFailed?.Invoke(LedgerGuard.RefuseDeletion(_store, id, problem));
+                    }
+                    if (claimed.Count == 0 && tamperedNow.Count == 0) break;
+                    if (claimed.Count == 0) continue;
                     var failures = new List<PolicyException>();
                     FaultPoint.Reach(FaultPoint.PurgeAfterPending);
                     foreach (var (id, _) in claimed)

@@ -92,6 +92,7 @@ namespace CallRecordingAdmin.Engine.Store
             yield return CheckPermissions();
             yield return CheckSeparation();
             foreach (var finding in CheckRecordings(deep, progress)) yield return finding;
+            if (deep) foreach (var finding in LedgerCheck.Findings(_store)) yield return finding; // the row ledger (issue 11)
         }
 
         private IEnumerable<StoreFinding> CheckRecordings(bool deep, Action<long, long> progress)

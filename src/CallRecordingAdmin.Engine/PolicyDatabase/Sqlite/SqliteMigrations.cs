@@ -356,6 +356,7 @@ CREATE TABLE call_participant (
 );
 CREATE UNIQUE INDEX call_participant_unique ON call_participant(recording_id, directory_call_id, role, ifnull(user_id, ''), ifnull(phone_number, ''));
 "),
+            new Migration(SqliteLedger.MigrationVersion, SqliteLedger.MigrationName, SqliteLedger.MigrationSql),
         };
 
         public static int Latest => All[All.Count - 1].Version;
@@ -384,6 +385,7 @@ CREATE UNIQUE INDEX call_participant_unique ON call_participant(recording_id, di
             foreach (var m in All.Where(m => m.Version > current))
             {
                 SqliteDatabase.Execute(c, tx, m.Sql);
+                if (m.Version == SqliteLedger.MigrationVersion) SqliteLedger.Baseline(c, tx, now);
                 SqliteDatabase.Execute(c, tx, "INSERT INTO schema_migration(version, name, applied_at) VALUES ($v, $n, $t)",
                     ("$v", m.Version), ("$n", m.Name), ("$t", Timestamp.ToText(now)));
             }
