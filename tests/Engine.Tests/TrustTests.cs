@@ -101,10 +101,12 @@ namespace Engine.Tests
                 Assert.False(opened.SharedOsAccount);
                 opened.ServiceAreas.Create(new ServiceAreaDraft { Name = "After", Retention = RetentionPeriod.FromMonths(1) });
                 var events = opened.Audit.Get(new AuditQuery()).ToList();
-                Assert.Equal(new[] { 1, 1, 1, 2 }, events.Select(e => e.Format));
+                // the three old events, migration 9's LedgerBaseline (issue 11), the new area
+                Assert.Equal(new[] { 1, 1, 1, 2, 2 }, events.Select(e => e.Format));
+                Assert.Equal("LedgerBaseline", events[3].Action);
                 Assert.Null(events[0].OsAccount);
                 Assert.False(events[0].PrincipalDiffersFromOsAccount);
-                Assert.Equal(opened.OsAccount, events[3].OsAccount);
+                Assert.Equal(opened.OsAccount, events[4].OsAccount);
                 var report = opened.Audit.Verify();
                 Assert.True(report.IsValid, report.Problem);
                 Assert.Equal(3, report.EventsWithoutOsAccount);
