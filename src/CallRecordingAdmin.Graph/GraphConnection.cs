@@ -111,12 +111,9 @@ namespace CallRecordingAdmin.Graph
 
         private static TokenCredential Credential(GraphConnectOptions o, Uri authority)
         {
-            string Given(string value, string name)
-            {
-                if (string.IsNullOrWhiteSpace(value))
-                    throw new PolicyException("GraphParameterRequired", FailureKind.InvalidArgument, "-" + name + " is required for this way of signing in.", null);
-                return value.Trim();
-            }
+            // The engine's text rule: required, trimmed, within its limits, no control or bidirectional characters (TextInvalid).
+            string Given(string value, string name) =>
+                Text.Required(value, "GraphParameterRequired", "-" + name + " is required for this way of signing in.", null, name == "CertificatePath" ? Text.ReasonMax : Text.NameMax, "-" + name);
             switch (o.SignIn)
             {
                 case GraphSignIn.CertificatePath:
@@ -157,7 +154,7 @@ namespace CallRecordingAdmin.Graph
                 case GraphSignIn.ManagedIdentity:
                     return string.IsNullOrWhiteSpace(o.ClientId)
                         ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
-                        : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ClientId.Trim()));
+                        : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(Text.Optional(o.ClientId, "-ClientId", Text.NameMax)));
                 case GraphSignIn.DeviceCode:
                     return new DeviceCodeCredential(new DeviceCodeCredentialOptions
                     {

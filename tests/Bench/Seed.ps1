@@ -14,6 +14,7 @@
 #   others, to save time and disk, hard links to one copy). Their ciphertext is bound to the seed's id, so a
 #   -Deep test would report them; the -Deep and Save-Recording benchmarks use really imported recordings.
 
+. (Join-Path $PSScriptRoot '../Module.Tests/TestWav.ps1')
 $script:SeedSource = @'
 using System;
 using System.Collections.Generic;
@@ -207,27 +208,14 @@ public static class CraBenchSeed
     }
 
     /// <summary>
-    /// A recorder export: $count PCM WAVs (8 kHz, 16-bit mono) of $dataBytes audio bytes each, no two alike, and
-    /// manifest.csv in the columns Import-Recording -ManifestPath reads. Returns the manifest path.
+    /// A recorder export: $count copies of one PCM WAV (<paramref name="wav"/>, made by tests/Module.Tests/TestWav.ps1), no
+    /// two alike, with call ids "$callPrefix-N" over audio files "$filePrefix-N.wav", and manifest.csv in the columns
+    /// Import-Recording -ManifestPath reads; with !writeAudio only a new manifest over existing files. Returns the manifest path.
     /// </summary>
-    public static string RecorderExport(string folder, string prefix, int count, int dataBytes, string extension, DateTimeOffset firstStart)
-    {
-        return RecorderExport(folder, prefix, prefix, count, dataBytes, extension, firstStart, true);
-    }
-
-    /// <summary>The same, with call ids "$callPrefix-N" over audio files "$filePrefix-N.wav"; with !writeAudio only a new manifest over existing files.</summary>
-    public static string RecorderExport(string folder, string filePrefix, string callPrefix, int count, int dataBytes, string extension, DateTimeOffset firstStart, bool writeAudio)
+    public static string RecorderExport(string folder, string filePrefix, string callPrefix, int count, byte[] wav, string extension, DateTimeOffset firstStart, bool writeAudio)
     {
         var audio = Path.Combine(folder, "audio");
         Directory.CreateDirectory(audio);
-        dataBytes -= dataBytes % 2;
-        var wav = new byte[44 + dataBytes];
-        var w = new BinaryWriter(new MemoryStream(wav));
-        w.Write(Encoding.ASCII.GetBytes("RIFF")); w.Write(36 + dataBytes); w.Write(Encoding.ASCII.GetBytes("WAVEfmt "));
-        w.Write(16); w.Write((short)1); w.Write((short)1); w.Write(8000); w.Write(16000); w.Write((short)2); w.Write((short)16);
-        w.Write(Encoding.ASCII.GetBytes("data")); w.Write(dataBytes);
-        for (var s = 0; s < dataBytes / 2; s++) w.Write((short)(8000 * Math.Sin(2 * Math.PI * 440 * s / 8000.0)));
-        w.Flush();
         var manifest = Path.Combine(folder, "manifest-" + callPrefix + ".csv");
         using (var csv = new StreamWriter(manifest, false, new UTF8Encoding(false)))
         {
@@ -308,5 +296,6 @@ function Restore-SeedFiles([object] $Seeded, [string[]] $Ids) {
 # ids "<CallPrefix>-N") over audio files written before. Returns the manifest path.
 function New-SeedRecorderExport([string] $Folder, [string] $FilePrefix, [string] $CallPrefix, [int] $Count, [int] $AudioBytes, [int] $DaysAgo = 10, [switch] $ManifestOnly) {
     if (-not $CallPrefix) { $CallPrefix = $FilePrefix }
-    [CraBenchSeed]::RecorderExport($Folder, $FilePrefix, $CallPrefix, $Count, $AudioBytes, '4521', [datetimeoffset]::UtcNow.AddDays(-$DaysAgo), -not $ManifestOnly)
+    $wav = if ($ManifestOnly) { [byte[]]::new(0) } else { New-TestWavBytes -Samples ([int][math]::Floor($AudioBytes / 2)) }
+    [CraBenchSeed]::RecorderExport($Folder, $FilePrefix, $CallPrefix, $Count, $wav, '4521', [datetimeoffset]::UtcNow.AddDays(-$DaysAgo), -not $ManifestOnly)
 }

@@ -1,17 +1,10 @@
 # Shared by the fault campaign's scripts: inputs made by code, raw reads of the store, and the checks every kill ends with.
+. (Join-Path $PSScriptRoot '../Module.Tests/TestWav.ps1')
 
 # A small PCM WAV (8 kHz, 16-bit mono); -Salt makes each file's content differ.
 function New-ChaosWav([string] $Path, [double] $Seconds = 0.1, [int] $Salt = 0) {
-    $rate = 8000; $samples = [int]($rate * $Seconds)
-    $ms = [System.IO.MemoryStream]::new(); $w = [System.IO.BinaryWriter]::new($ms)
     # the salt is one more sample inside the data chunk: a byte after the RIFF chunk is refused as an appended payload (NotAudio)
-    $w.Write([Text.Encoding]::ASCII.GetBytes('RIFF')); $w.Write([int](36 + ($samples + 1) * 2)); $w.Write([Text.Encoding]::ASCII.GetBytes('WAVEfmt '))
-    $w.Write([int]16); $w.Write([int16]1); $w.Write([int16]1); $w.Write([int]$rate); $w.Write([int]($rate * 2)); $w.Write([int16]2); $w.Write([int16]16)
-    $w.Write([Text.Encoding]::ASCII.GetBytes('data')); $w.Write([int](($samples + 1) * 2))
-    $step = 2 * [math]::PI * (300 + [math]::Abs($Salt % 500)) / $rate
-    for ($i = 0; $i -lt $samples; $i++) { $w.Write([int16](8000 * [math]::Sin($step * $i))) }
-    $w.Write([int16]($Salt % 30000))
-    $w.Flush(); [IO.File]::WriteAllBytes($Path, $ms.ToArray())
+    [IO.File]::WriteAllBytes($Path, (New-TestWavBytes -Samples ([int](8000 * $Seconds)) -Hz (300 + [math]::Abs($Salt % 500)) -LastSample ($Salt % 30000)))
 }
 
 # A recorder export folder with $Count calls on extension 4521 and its manifest.csv; returns the manifest path.

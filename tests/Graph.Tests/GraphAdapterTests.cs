@@ -201,6 +201,26 @@ namespace Graph.Tests
         }
 
         [Fact]
+        public void Sign_in_parameters_follow_the_engines_text_rule()
+        {
+            GraphConnectOptions Secret(string tenant, string client) => new GraphConnectOptions
+            {
+                SignIn = GraphSignIn.ClientSecret, TenantId = tenant, ClientId = client, ClientSecret = GraphMockServer.Secure("s"), Endpoint = new Uri("https://graph.microsoft.com"),
+            };
+            Assert.Equal("GraphParameterRequired", Assert.Throws<PolicyException>(() => GraphConnection.Connect(Secret("  ", "app"))).ErrorId);
+            // a line break (log forging) and a right-to-left override are refused as they are everywhere else in the module
+            var forged = Assert.Throws<PolicyException>(() => GraphConnection.Connect(Secret("contoso\nTenant verified", "app")));
+            Assert.Equal("TextInvalid", forged.ErrorId);
+            Assert.Contains("-TenantId", forged.Message);
+            Assert.Equal("TextInvalid", Assert.Throws<PolicyException>(() => GraphConnection.Connect(Secret("contoso", "app\u202E"))).ErrorId);
+            Assert.Equal("TextInvalid", Assert.Throws<PolicyException>(() => GraphConnection.Connect(Secret(new string('a', 257), "app"))).ErrorId);
+            using (var c = GraphConnection.Connect(Secret("  contoso.onmicrosoft.com ", " 00000000-0000-0000-0000-000000000001")))
+            {
+                Assert.Equal("ClientSecret", c.SignIn); // padded values are trimmed and accepted
+            }
+        }
+
+        [Fact]
         public void National_cloud_endpoints_sign_in_at_their_own_authority()
         {
             Assert.Equal(Azure.Identity.AzureAuthorityHosts.AzureGovernment, GraphConnection.AuthorityFor(new Uri("https://graph.microsoft.us")));

@@ -1,4 +1,5 @@
 # Dot-sourced by every test file: where the built module is, how to start a fresh pwsh, and a new store.
+. (Join-Path $PSScriptRoot 'TestWav.ps1')
 $script:ModulePath = if ($env:CALLRECORDINGADMIN_TEST_MODULE) { $env:CALLRECORDINGADMIN_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/CallRecordingAdmin' }
 $script:Manifest = Join-Path $script:ModulePath 'CallRecordingAdmin.psd1'
 $script:NuGetRoot = if ($env:CALLRECORDINGADMIN_TEST_NUGET) { $env:CALLRECORDINGADMIN_TEST_NUGET } else { Join-Path $HOME '.nuget/packages' }
@@ -86,14 +87,7 @@ FROM recording, n WHERE recording.id = '$SeedRecordingId'
 
 # A small PCM WAV (8 kHz, 16-bit mono), made by code.
 function New-TestWav([string] $Path, [double] $Seconds = 0.2, [int] $Hz = 440) {
-    $rate = 8000; $samples = [int]($rate * $Seconds)
-    $ms = [System.IO.MemoryStream]::new(); $w = [System.IO.BinaryWriter]::new($ms)
-    $w.Write([Text.Encoding]::ASCII.GetBytes('RIFF')); $w.Write([int](36 + $samples * 2)); $w.Write([Text.Encoding]::ASCII.GetBytes('WAVEfmt '))
-    $w.Write([int]16); $w.Write([int16]1); $w.Write([int16]1); $w.Write([int]$rate); $w.Write([int]($rate * 2)); $w.Write([int16]2); $w.Write([int16]16)
-    $w.Write([Text.Encoding]::ASCII.GetBytes('data')); $w.Write([int]($samples * 2))
-    $step = 2 * [math]::PI * $Hz / $rate
-    for ($i = 0; $i -lt $samples; $i++) { $w.Write([int16](8000 * [math]::Sin($step * $i))) }
-    $w.Flush(); [IO.File]::WriteAllBytes($Path, $ms.ToArray())
+    [IO.File]::WriteAllBytes($Path, (New-TestWavBytes -Samples ([int](8000 * $Seconds)) -Hz $Hz))
 }
 
 # An area authorised since a year ago, with extension 4521, and its Network Services Manager; returns the area name.

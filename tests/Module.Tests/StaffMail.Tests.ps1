@@ -3,46 +3,21 @@
 # real GraphServiceClient against the local Graph stand-in (tests/GraphMock, WireMock.Net on 127.0.0.1).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'BuiltModule.ps1')
-
-    $script:MockDll = if ($env:CALLRECORDINGADMIN_TEST_GRAPHMOCK) { $env:CALLRECORDINGADMIN_TEST_GRAPHMOCK } else { Join-Path $PSScriptRoot '../GraphMock/bin/Release/net10.0/GraphMock.dll' }
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $psi.ArgumentList.Add($script:MockDll)
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.UseShellExecute = $false
-    $script:Mock = [System.Diagnostics.Process]::Start($psi)
-    $read = $script:Mock.StandardOutput.ReadLineAsync()
-    if (-not $read.Wait(60000)) { throw 'The Graph stand-in did not start within 60 s.' }
-    $script:GraphUrl = $read.Result.Trim() -replace '//localhost:', '//127.0.0.1:'
+    . (Join-Path $PSScriptRoot 'GraphMock.ps1')
+    Start-GraphMock
     $script:Group = '5d1c0c4e-0000-4000-8000-0000000000bb'
     $script:Area = 'Student Enquiries'
 
-    function Reset-Graph { Invoke-RestMethod -Method Delete -Uri "$script:GraphUrl/__admin/mappings" | Out-Null; Invoke-RestMethod -Method Delete -Uri "$script:GraphUrl/__admin/requests" | Out-Null }
-    function Add-GraphAnswer([string] $Method = 'GET', [string] $Path, [int] $Status = 200, [object] $Body, [string] $BodyContains, [int] $Priority = 10) {
-        $request = @{ Methods = @($Method); Path = @{ Matchers = @(@{ Name = 'WildcardMatcher'; Pattern = $Path }) } }
-        if ($BodyContains) { $request.Body = @{ Matcher = @{ Name = 'WildcardMatcher'; Pattern = "*$BodyContains*" } } }
-        $response = @{ StatusCode = $Status; Headers = @{ 'Content-Type' = 'application/json' } }
-        if ($null -ne $Body) { $response.Body = if ($Body -is [string]) { $Body } else { $Body | ConvertTo-Json -Depth 10 -Compress } }
-        Invoke-RestMethod -Method Post -Uri "$script:GraphUrl/__admin/mappings" -ContentType 'application/json' -Body (@{ Priority = $Priority; Request = $request; Response = $response } | ConvertTo-Json -Depth 10) | Out-Null
-    }
-    function Get-GraphRequests { @(Invoke-RestMethod -Uri "$script:GraphUrl/__admin/requests") | ForEach-Object { $_ } | ForEach-Object Request }
-    function New-User([string] $Id, [string] $Upn, [bool] $Enabled = $true) { [ordered]@{ '@odata.type' = '#microsoft.graph.user'; id = $Id; userPrincipalName = $Upn; mail = $Upn; displayName = ($Upn -split '@')[0]; accountEnabled = $Enabled } }
-    function Set-GroupMembers([object[]] $Users) {
-        # two pages, as Graph pages transitiveMembers (nested groups' members flattened in)
-        $half = [math]::Ceiling($Users.Count / 2)
-        Add-GraphAnswer -Path "/v1.0/groups/$script:Group/transitiveMembers/graph.user" -Body @{ value = @($Users | Select-Object -First $half); '@odata.nextLink' = "$script:GraphUrl/v1.0/pages/roster-2" }
-        Add-GraphAnswer -Path '/v1.0/pages/roster-2' -Body @{ value = @($Users | Select-Object -Skip $half) }
-    }
     function Get-NoticeFinding { @(Get-ComplianceReport -ServiceArea $script:Area | Where-Object { $_.Clause -eq '2.3' -and $_.Rule -in 'StaffNoticeOverdue', 'FrequentCallerNotInformed' }) }
 
     $script:Store = New-TestStore
     New-AuthorisedArea $script:Store $script:Area | Out-Null
-    Connect-RecordingGraph -AccessToken (ConvertTo-SecureString ('token-' + [guid]::NewGuid().ToString('N')) -AsPlainText -Force) -Endpoint $script:GraphUrl | Out-Null
+    Connect-RecordingGraph -AccessToken (ConvertTo-SecureString (New-GraphTestToken) -AsPlainText -Force) -Endpoint $script:GraphUrl | Out-Null
 }
 
 AfterAll {
     Disconnect-RecordingGraph
-    if ($script:Mock -and -not $script:Mock.HasExited) { $script:Mock.StandardInput.Close(); if (-not $script:Mock.WaitForExit(10000)) { $script:Mock.Kill() } }
+    Stop-GraphMock
 }
 
 Describe 'The runbook: sync the roster, mail the overdue, and the compliance report has no notice findings' {

@@ -30,7 +30,7 @@ namespace CallRecordingAdmin.Engine.Compliance
         internal ComplianceReport(RecordingStore store) { _store = store; }
 
         private void RequireReader(string doing) =>
-            _store.Change(doing, ctx => { ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.Auditor, RecordingRole.DataProtectionOfficer); return 0; });
+            _store.Check(doing, null, ctx => ctx.RequireAny(doing, null, null, RecordingRole.Administrator, RecordingRole.Auditor, RecordingRole.DataProtectionOfficer));
 
         private static string Day(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         private static string Day(DateTime t) => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -59,16 +59,15 @@ namespace CallRecordingAdmin.Engine.Compliance
         {
             if (areas == null || areas.Count == 0) return _ => true;
             var patterns = areas.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()).ToList();
-            foreach (var p in patterns.Where(p => !PolicyDatabase.Sqlite.SqliteLike.HasWildcard(p)))
+            foreach (var p in patterns.Where(p => !Wildcard.HasWildcard(p)))
             {
                 if (!known.Any(k => string.Equals(k, p, StringComparison.OrdinalIgnoreCase)))
                 {
                     throw new PolicyException("ServiceAreaNotFound", FailureKind.ObjectNotFound, "There is no service area named '" + p + "'.", p);
                 }
             }
-            var regexes = patterns.Select(p => new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(p).Replace("\\*", ".*").Replace("\\?", ".") + "$",
-                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)).ToList();
-            return name => regexes.Any(r => r.IsMatch(name ?? ""));
+            var matchers = patterns.Select(Wildcard.Matcher).ToList();
+            return name => matchers.Any(m => m(name));
         }
 
         private IReadOnlyList<ComplianceFinding> Collect(IReadOnlyList<string> areaNames, DateTimeOffset? asOf, Action<string> progress, bool includeStoreCheck)
@@ -90,9 +89,9 @@ namespace CallRecordingAdmin.Engine.Compliance
                 members.Add(m.ServiceArea + "\n" + m.Principal);
             }
             Func<string, bool> wanted = null;
-            _store.Db.Read(c =>
+            _store.Database.Read(session =>
             {
-                var repo = new ComplianceRepository(c);
+                var repo = session.Compliance;
                 progress?.Invoke("Service areas, authorisations and extensions (2.1-2.4)");
                 var areas = repo.Areas();
                 wanted = AreaFilter(areaNames, areas.Select(a => a.Name));
@@ -288,7 +287,7 @@ namespace CallRecordingAdmin.Engine.Compliance
                     if (!includeStoreCheck)
                     {
                         storeCheck = repo.LastStoreCheck();
-                        if (storeCheck != null) changedAfterCheck = repo.NewestStoreChangeAfter(storeCheck.Sequence);
+                        if (storeCheck != null) changedAfterCheck = repo.NewestEventAfter(storeCheck.Sequence, StoreCheckRules.ChangingActions);
                     }
                     chainCheck = repo.LastChainCheck();
                     var checkpoint = repo.LastCheckpoint();
@@ -303,12 +302,13 @@ namespace CallRecordingAdmin.Engine.Compliance
                     {
                         if (AuditRules.ActedAsSomeoneElse(p.Principal, p.OsAccount, _store.SharedOsAccount))
                         {
+                            var (count, lastSeq) = repo.EventsOf(p.Principal, p.OsAccount);
                             Add("Integrity", ComplianceSeverity.Medium, "ActingPrincipalDiffers", "", p.Principal,
-                                N(p.Count) + " audit event(s) (last " + p.LastSeq + ") are attributed to " + p.Principal + " but were made by the operating-system account " + p.OsAccount + ".",
-                                "Get-AuditEvent -Principal " + Q(p.Principal) + " ; confirm that " + p.OsAccount + " was entitled to act as " + p.Principal + ".", p.Count);
+                                N(count) + " audit event(s) (last " + lastSeq + ") are attributed to " + p.Principal + " but were made by the operating-system account " + p.OsAccount + ".",
+                                "Get-AuditEvent -Principal " + Q(p.Principal) + " ; confirm that " + p.OsAccount + " was entitled to act as " + p.Principal + ".", count);
                         }
                     }
-                    foreach (var d in repo.FailedDeletions())
+                    foreach (var d in repo.FailedDeletions(AuditRules.FailedDeletionActions))
                     {
                         Add("Integrity", ComplianceSeverity.High, "DeletionFailed", d.Area, d.RecordingId,
                             "Deleting recording " + d.RecordingId + " failed on " + d.OccurredAt.Substring(0, 10) + " and it is still " + (d.State == "" ? "in the store's records" : d.State) + ".",
@@ -408,12 +408,10 @@ namespace CallRecordingAdmin.Engine.Compliance
         {
             var now = asOf ?? _store.Clock.UtcNow;
             var charts = new ComplianceCharts();
-            _store.Db.Read(c =>
+            _store.Database.Read(session =>
             {
-                var repo = new ComplianceRepository(c);
-                var names = PolicyDatabase.PolicyDb.Scalar(c, null, "SELECT group_concat(name, char(10)) FROM service_area") as string;
-                var wanted = AreaFilter(areas, (names ?? "").Split('\n'));
-                repo.Charts(charts, now, wanted);
+                var repo = session.Compliance;
+                repo.Charts(charts, now, AreaFilter(areas, repo.AreaNames()));
                 return 0;
             });
             return charts;

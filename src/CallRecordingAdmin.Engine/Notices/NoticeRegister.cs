@@ -3,12 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Notices
 {
@@ -20,8 +17,6 @@ namespace CallRecordingAdmin.Engine.Notices
     /// </summary>
     public sealed class NoticeRegister
     {
-        private const string MemberSelect = "SELECT m.*, sa.name AS area_name FROM service_area_member m JOIN service_area sa ON sa.id = m.service_area_id";
-        private const string NotificationSelect = "SELECT n.*, sa.name AS area_name FROM staff_notification n JOIN service_area sa ON sa.id = n.service_area_id";
         private readonly RecordingStore _store;
 
         internal NoticeRegister(RecordingStore store) { _store = store; }
@@ -53,7 +48,6 @@ namespace CallRecordingAdmin.Engine.Notices
         }
 
         private static string DayText(DateTime d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        private static DateTime ParseDay(string text) => DateTime.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         private static void RequireRosterKeeper(ChangeContext ctx, ServiceArea area, string doing) =>
             ctx.RequireAny(doing, area.Id, area.Name, RecordingRole.Administrator, RecordingRole.Supervisor);
@@ -73,21 +67,22 @@ namespace CallRecordingAdmin.Engine.Notices
             {
                 var area = ServiceAreaRegister.Find(ctx, d.ServiceArea);
                 RequireRosterKeeper(ctx, area, "change the roster of '" + area.Name + "'");
-                var existing = ctx.Scalar("SELECT id FROM service_area_member WHERE service_area_id = $a AND principal = $p COLLATE NOCASE AND removed_at IS NULL", ("$a", area.Id), ("$p", principal)) as string;
+                var existing = ctx.Db.Notices.CurrentMember(area.Id, principal);
                 if (existing != null)
                 {
-                    throw new PolicyException("MemberExists", FailureKind.ResourceExists, "'" + principal + "' is already on the roster of '" + area.Name + "' (" + existing + ").", principal, "2.3");
+                    throw new PolicyException("MemberExists", FailureKind.ResourceExists, "'" + principal + "' is already on the roster of '" + area.Name + "' (" + existing.MemberId + ").", principal, "2.3");
                 }
                 var id = Ids.New("mem");
-                ctx.Execute(@"INSERT INTO service_area_member(id, service_area_id, principal, display_name, email, extension, relation, added_at, added_by)
-                              VALUES ($id, $a, $p, $n, $e, $x, $r, $t, $by)",
-                    ("$id", id), ("$a", area.Id), ("$p", principal), ("$n", name), ("$e", email), ("$x", extension), ("$r", d.Relation.ToString()),
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                ctx.Db.Notices.AddMember(new ServiceAreaMember
+                {
+                    MemberId = id, ServiceArea = area.Name, Principal = principal, DisplayName = name, Email = email, Extension = extension, Relation = d.Relation,
+                    AddedAt = ctx.Now, AddedBy = ctx.Principal,
+                }, area.Id);
                 ctx.Audit("AddServiceAreaMember", "ServiceAreaMember", id, new Dictionary<string, object>
                 {
                     ["serviceArea"] = area.Name, ["principal"] = principal, ["relation"] = d.Relation.ToString(), ["displayName"] = name, ["email"] = email, ["extension"] = extension,
                 });
-                return LoadMember(ctx.Connection, ctx.Transaction, id);
+                return ctx.Db.Notices.Member(id);
             });
         }
 
@@ -100,40 +95,25 @@ namespace CallRecordingAdmin.Engine.Notices
             {
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);
                 RequireRosterKeeper(ctx, area, "change the roster of '" + area.Name + "'");
-                var id = ctx.Scalar("SELECT id FROM service_area_member WHERE service_area_id = $a AND principal = $p COLLATE NOCASE AND removed_at IS NULL", ("$a", area.Id), ("$p", principal)) as string;
+                var id = ctx.Db.Notices.CurrentMember(area.Id, principal)?.MemberId;
                 if (id == null)
                 {
                     throw new PolicyException("MemberNotFound", FailureKind.ObjectNotFound, "'" + principal + "' is not on the roster of '" + area.Name + "'.", principal, "2.3");
                 }
-                ctx.Execute("UPDATE service_area_member SET removed_at = $t, removed_by = $by, remove_reason = $r WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal), ("$r", why), ("$id", id));
+                ctx.Db.Notices.RemoveMember(id, ctx.Now, ctx.Principal, why);
                 ctx.Audit("RemoveServiceAreaMember", "ServiceAreaMember", id, new Dictionary<string, object> { ["serviceArea"] = area.Name, ["principal"] = principal, ["reason"] = why });
-                return LoadMember(ctx.Connection, ctx.Transaction, id);
+                return ctx.Db.Notices.Member(id);
             });
         }
 
         /// <summary>Roster entries, by area and principal (wildcards allowed), current ones unless <paramref name="includeRemoved"/>.</summary>
         public IEnumerable<ServiceAreaMember> GetMembers(string serviceArea = null, string principal = null, MemberRelation? relation = null, bool includeRemoved = false)
         {
-            var where = new List<string>();
-            var args = new List<(string, object)>();
-            AddAreaFilter(where, args, serviceArea);
-            if (!string.IsNullOrWhiteSpace(principal))
+            // Streams within one read session, closed when the enumeration ends or is abandoned.
+            using (var session = _store.Database.Read())
             {
-                where.Add(SqliteLike.HasWildcard(principal) ? "m.principal LIKE $p ESCAPE '\\'" : "m.principal = $p COLLATE NOCASE");
-                args.Add(("$p", SqliteLike.HasWildcard(principal) ? SqliteLike.From(principal) : principal.Trim()));
+                foreach (var m in session.Notices.Members(serviceArea, principal, relation, includeRemoved)) yield return m;
             }
-            if (relation.HasValue) { where.Add("m.relation = $r"); args.Add(("$r", relation.Value.ToString())); }
-            if (!includeRemoved) where.Add("m.removed_at IS NULL");
-            var sql = MemberSelect + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY sa.name COLLATE NOCASE, m.principal COLLATE NOCASE, m.added_at";
-            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, MapMember);
-        }
-
-        private static void AddAreaFilter(List<string> where, List<(string, object)> args, string serviceArea)
-        {
-            if (string.IsNullOrWhiteSpace(serviceArea)) return;
-            if (SqliteLike.HasWildcard(serviceArea)) { where.Add("sa.name LIKE $a ESCAPE '\\'"); args.Add(("$a", SqliteLike.From(serviceArea))); }
-            else { where.Add("(sa.name = $a COLLATE NOCASE OR sa.id = $a)"); args.Add(("$a", serviceArea.Trim())); }
         }
 
         /// <summary>Records that a roster entry was told about recording (clause 2.3): induction, the annual reminder, or as a frequent caller.</summary>
@@ -156,52 +136,38 @@ namespace CallRecordingAdmin.Engine.Notices
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);
                 RequireRosterKeeper(ctx, area, "record staff notifications in '" + area.Name + "'");
                 var day = Day(date, ctx.Now, "-Date");
-                string relationText;
-                using (var cmd = ctx.Command("SELECT relation FROM service_area_member WHERE service_area_id = $a AND principal = $p COLLATE NOCASE AND removed_at IS NULL", ("$a", area.Id), ("$p", principal)))
-                {
-                    relationText = cmd.ExecuteScalar() as string;
-                }
-                if (relationText == null)
+                var member = ctx.Db.Notices.CurrentMember(area.Id, principal);
+                if (member == null)
                 {
                     throw new PolicyException("MemberNotFound", FailureKind.ObjectNotFound,
                         "'" + principal + "' is not on the roster of '" + area.Name + "'; add them first (Add-ServiceAreaMember), so that the notice counts for them.", principal, "2.3");
                 }
-                var relation = (MemberRelation)Enum.Parse(typeof(MemberRelation), relationText);
+                var relation = member.Relation;
                 if (!NoticeRules.KindFits(relation, kind))
                 {
                     throw new PolicyException("NoticeKindMismatch", FailureKind.InvalidArgument,
                         "'" + principal + "' is a " + relation + " of '" + area.Name + "'; record " + (relation == MemberRelation.FrequentCaller ? "-Kind FrequentCaller" : "-Kind Induction or Annual") + " for them.", principal, "2.3");
                 }
                 var id = Ids.New("notice");
-                ctx.Execute(@"INSERT INTO staff_notification(id, service_area_id, principal, kind, notified_on, evidence, recorded_at, recorded_by)
-                              VALUES ($id, $a, $p, $k, $d, $e, $t, $by)",
-                    ("$id", id), ("$a", area.Id), ("$p", principal), ("$k", kind.ToString()), ("$d", DayText(day)), ("$e", proof), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                ctx.Db.Notices.AddNotification(new StaffNotification
+                {
+                    NotificationId = id, ServiceArea = area.Name, Principal = principal, Kind = kind, NotifiedOn = day, Evidence = proof, RecordedAt = ctx.Now, RecordedBy = ctx.Principal,
+                }, area.Id);
                 ctx.Audit("RegisterStaffNotification", "StaffNotification", id, new Dictionary<string, object>
                 {
                     ["serviceArea"] = area.Name, ["principal"] = principal, ["kind"] = kind.ToString(), ["notifiedOn"] = DayText(day), ["evidence"] = proof,
                 });
-                using (var cmd = ctx.Command(NotificationSelect + " WHERE n.id = $id", ("$id", id)))
-                using (var r = cmd.ExecuteReader())
-                {
-                    r.Read();
-                    return MapNotification(r);
-                }
+                return ctx.Db.Notices.Notification(id);
             }
         }
 
         /// <summary>The notices on record, oldest first.</summary>
         public IEnumerable<StaffNotification> GetNotifications(string serviceArea = null, string principal = null)
         {
-            var where = new List<string>();
-            var args = new List<(string, object)>();
-            AddAreaFilter(where, args, serviceArea);
-            if (!string.IsNullOrWhiteSpace(principal))
+            using (var session = _store.Database.Read())
             {
-                where.Add(SqliteLike.HasWildcard(principal) ? "n.principal LIKE $p ESCAPE '\\'" : "n.principal = $p COLLATE NOCASE");
-                args.Add(("$p", SqliteLike.HasWildcard(principal) ? SqliteLike.From(principal) : principal.Trim()));
+                foreach (var n in session.Notices.Notifications(serviceArea, principal)) yield return n;
             }
-            var sql = NotificationSelect + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY n.notified_on, n.recorded_at, n.id";
-            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, MapNotification);
         }
 
         /// <summary>Where each current roster entry stands (<see cref="NoticeRules.Standing"/>), at <paramref name="asOf"/> (default now).</summary>
@@ -240,49 +206,19 @@ namespace CallRecordingAdmin.Engine.Notices
                 RequireRosterKeeper(ctx, area, "record notification measures for '" + area.Name + "'");
                 var day = Day(date, ctx.Now, "-Date");
                 var id = Ids.New("measure");
-                ctx.Execute(@"INSERT INTO notification_measure(id, service_area_id, description, taken_on, recorded_at, recorded_by) VALUES ($id, $a, $d, $on, $t, $by)",
-                    ("$id", id), ("$a", area.Id), ("$d", text), ("$on", DayText(day)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                var measure = new NotificationMeasure { MeasureId = id, ServiceArea = area.Name, Description = text, TakenOn = day, RecordedAt = Timestamp.Parse(Timestamp.ToText(ctx.Now)), RecordedBy = ctx.Principal };
+                ctx.Db.Notices.AddMeasure(measure, area.Id);
                 ctx.Audit("RegisterNotificationMeasure", "NotificationMeasure", id, new Dictionary<string, object> { ["serviceArea"] = area.Name, ["description"] = text, ["takenOn"] = DayText(day) });
-                return new NotificationMeasure { MeasureId = id, ServiceArea = area.Name, Description = text, TakenOn = day, RecordedAt = Timestamp.Parse(Timestamp.ToText(ctx.Now)), RecordedBy = ctx.Principal };
+                return measure;
             });
         }
 
         public IEnumerable<NotificationMeasure> GetMeasures(string serviceArea = null)
         {
-            var where = new List<string>();
-            var args = new List<(string, object)>();
-            AddAreaFilter(where, args, serviceArea);
-            var sql = "SELECT nm.*, sa.name AS area_name FROM notification_measure nm JOIN service_area sa ON sa.id = nm.service_area_id" +
-                      (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY sa.name COLLATE NOCASE, nm.taken_on, nm.id";
-            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, r => new NotificationMeasure
+            using (var session = _store.Database.Read())
             {
-                MeasureId = r.Text("id"), ServiceArea = r.Text("area_name"), Description = r.Text("description"), TakenOn = ParseDay(r.Text("taken_on")),
-                RecordedAt = r.Time("recorded_at"), RecordedBy = r.Text("recorded_by"),
-            });
-        }
-
-        private static ServiceAreaMember LoadMember(SqliteConnection c, SqliteTransaction tx, string id)
-        {
-            using (var cmd = PolicyDb.Command(c, tx, MemberSelect + " WHERE m.id = $id", ("$id", id)))
-            using (var r = cmd.ExecuteReader())
-            {
-                r.Read();
-                return MapMember(r);
+                foreach (var m in session.Notices.Measures(serviceArea)) yield return m;
             }
         }
-
-        private static ServiceAreaMember MapMember(SqliteDataReader r) => new ServiceAreaMember
-        {
-            MemberId = r.Text("id"), ServiceArea = r.Text("area_name"), Principal = r.Text("principal"), DisplayName = r.Text("display_name"), Email = r.Text("email"),
-            Extension = r.Text("extension"), Relation = (MemberRelation)Enum.Parse(typeof(MemberRelation), r.Text("relation")),
-            AddedAt = r.Time("added_at"), AddedBy = r.Text("added_by"), RemovedAt = r.NullableTime("removed_at"), RemovedBy = r.Text("removed_by"), RemoveReason = r.Text("remove_reason"),
-        };
-
-        private static StaffNotification MapNotification(SqliteDataReader r) => new StaffNotification
-        {
-            NotificationId = r.Text("id"), ServiceArea = r.Text("area_name"), Principal = r.Text("principal"),
-            Kind = (NoticeKind)Enum.Parse(typeof(NoticeKind), r.Text("kind")), NotifiedOn = ParseDay(r.Text("notified_on")), Evidence = r.Text("evidence"),
-            RecordedAt = r.Time("recorded_at"), RecordedBy = r.Text("recorded_by"),
-        };
     }
 }

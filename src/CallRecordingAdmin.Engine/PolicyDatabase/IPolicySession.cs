@@ -2,8 +2,10 @@ using System;
 using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Audit;
+using CallRecordingAdmin.Engine.Compliance;
 using CallRecordingAdmin.Engine.Investigations;
 using CallRecordingAdmin.Engine.LegalHolds;
+using CallRecordingAdmin.Engine.Notices;
 using CallRecordingAdmin.Engine.RecordedExtensions;
 using CallRecordingAdmin.Engine.RecordingRequests;
 using CallRecordingAdmin.Engine.Recordings;
@@ -31,6 +33,8 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
         IInvestigationRepository Investigations { get; }
         ISubjectAccessRepository SubjectAccess { get; }
         IAuditRepository Audit { get; }
+        INoticeRepository Notices { get; }
+        IComplianceRepository Compliance { get; }
     }
 
     /// <summary>A write session: the write lock is held until it is committed or disposed (disposing without <see cref="Commit"/> rolls back).</summary>

@@ -5,7 +5,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
     /// <summary>Turns a PowerShell-style wildcard (* ?) into a SQLite LIKE pattern with '\' as the escape (a dialect matter: PostgreSQL has ILIKE and its own escapes).</summary>
     internal static class SqliteLike
     {
-        public static bool HasWildcard(string value) => value != null && (value.IndexOf('*') >= 0 || value.IndexOf('?') >= 0);
+        public static bool HasWildcard(string value) => Policy.Wildcard.HasWildcard(value);
 
         public static string From(string wildcard)
         {

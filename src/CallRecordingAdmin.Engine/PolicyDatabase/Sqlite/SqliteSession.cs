@@ -4,8 +4,10 @@ using System.Data;
 using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Audit;
+using CallRecordingAdmin.Engine.Compliance;
 using CallRecordingAdmin.Engine.Investigations;
 using CallRecordingAdmin.Engine.LegalHolds;
+using CallRecordingAdmin.Engine.Notices;
 using CallRecordingAdmin.Engine.RecordedExtensions;
 using CallRecordingAdmin.Engine.RecordingRequests;
 using CallRecordingAdmin.Engine.Recordings;
@@ -75,6 +77,8 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         public ISubjectAccessRepository SubjectAccess => new SqliteSubjectAccessRepository(this);
         /// <summary>One per session: it keeps the chain's head between appends of one transaction.</summary>
         public IAuditRepository Audit => _audit ?? (_audit = new SqliteAuditRepository(this));
+        public INoticeRepository Notices => new SqliteNoticeRepository(this);
+        public IComplianceRepository Compliance => new SqliteComplianceRepository(this);
 
         /// <summary>Refuses a write through a read session (a programming error, not a policy refusal).</summary>
         internal void RequireWrite(string what)

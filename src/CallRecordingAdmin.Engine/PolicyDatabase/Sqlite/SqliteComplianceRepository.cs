@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Linq;
 using CallRecordingAdmin.Engine.AccessGrants;
 using CallRecordingAdmin.Engine.Audit;
+using CallRecordingAdmin.Engine.Compliance;
 using CallRecordingAdmin.Engine.Investigations;
-using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.RecordedExtensions;
 using CallRecordingAdmin.Engine.RecordingRequests;
 using CallRecordingAdmin.Engine.Retention;
@@ -13,53 +13,27 @@ using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.SubjectAccess;
 using Microsoft.Data.Sqlite;
 
-namespace CallRecordingAdmin.Engine.Compliance
+namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
 {
     /// <summary>
-    /// The reads the compliance report needs, in one read connection: rows and aggregates only, never a
-    /// decision. Every decision is made by the clause's rules type (AreaRules, NoticeRules, RetentionRules,
-    /// AccessRules, …) that enforcement also uses; where a rule is evaluated in SQL over millions of rows,
-    /// the SQL text comes from the same rules type.
+    /// The compliance report's reads on SQLite (<see cref="IComplianceRepository"/>): rows and aggregates only, never a
+    /// decision. Where a rule is evaluated here over millions of rows, the SQL text comes from the rules type
+    /// (RetentionRules.DueSql, AccessRules.LacksPurposeSql), and migration 11's indexes are built from the same text.
     /// </summary>
-    internal sealed class ComplianceRepository
+    internal sealed class SqliteComplianceRepository : IComplianceRepository
     {
-        private readonly SqliteConnection _c;
+        private readonly SqliteSession _session;
 
-        public ComplianceRepository(SqliteConnection connection) { _c = connection; }
+        internal SqliteComplianceRepository(SqliteSession session) { _session = session; }
 
-        internal sealed class AreaRow
-        {
-            public string Id, Name, CustomerNotice;
-            public bool AutomatedNotice;
-            public List<AuthorisationWindow> Windows = new List<AuthorisationWindow>();
-            public Dictionary<string, string> RequestPurposes = new Dictionary<string, string>(StringComparer.Ordinal);
-            public List<RecordedExtension> Extensions = new List<RecordedExtension>();
-            public int Measures;
-        }
-
-        internal sealed class ApprovedRequest
-        {
-            public string Id, AreaId;
-            public bool Special, Identity, Card;
-            public DateTimeOffset? Until, StoppedAt;
-            public List<RequestConsultation> Consultations = new List<RequestConsultation>();
-        }
-
-        private IEnumerable<T> Rows<T>(string sql, Func<SqliteDataReader, T> map, params (string, object)[] args)
-        {
-            using (var cmd = PolicyDb.Command(_c, null, sql, args))
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read()) yield return map(r);
-            }
-        }
+        private IEnumerable<T> Rows<T>(string sql, Func<SqliteDataReader, T> map, params (string, object)[] args) => _session.Query(sql, map, args);
 
         private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? (DateTimeOffset?)null : Policy.Timestamp.Parse(r.GetString(i));
 
-        public List<AreaRow> Areas()
+        public List<ComplianceArea> Areas()
         {
             var areas = Rows("SELECT id, name, customer_notice, automated_notice FROM service_area ORDER BY name COLLATE NOCASE",
-                r => new AreaRow { Id = r.GetString(0), Name = r.GetString(1), CustomerNotice = r.IsDBNull(2) ? null : r.GetString(2), AutomatedNotice = r.GetInt64(3) != 0 }).ToList();
+                r => new ComplianceArea { Id = r.GetString(0), Name = r.GetString(1), CustomerNotice = r.IsDBNull(2) ? null : r.GetString(2), AutomatedNotice = r.GetInt64(3) != 0 }).ToList();
             var byId = areas.ToDictionary(a => a.Id);
             foreach (var (areaId, window, purposes) in Rows("SELECT service_area_id, id, effective_from, until, stopped_at, purposes FROM recording_request WHERE status IN ('Approved', 'Stopped') AND effective_from IS NOT NULL ORDER BY effective_from",
                          r => (r.GetString(0), new AuthorisationWindow(r.GetString(1), Policy.Timestamp.Parse(r.GetString(2)), Time(r, 3), Time(r, 4)), r.GetString(5))))
@@ -84,6 +58,9 @@ namespace CallRecordingAdmin.Engine.Compliance
             return areas;
         }
 
+        public IReadOnlyList<string> AreaNames() =>
+            Rows("SELECT name FROM service_area ORDER BY name COLLATE NOCASE", r => r.GetString(0)).ToList();
+
         public HashSet<string> RecordedNumbers() =>
             new HashSet<string>(Rows("SELECT number FROM recorded_extension", r => r.GetString(0)), StringComparer.Ordinal);
 
@@ -96,10 +73,10 @@ namespace CallRecordingAdmin.Engine.Compliance
                 ("$a", areaId), ("$f", from.HasValue ? Policy.Timestamp.ToText(from.Value) : null), ("$t", to.HasValue ? Policy.Timestamp.ToText(to.Value) : null)).Single();
         }
 
-        public List<ApprovedRequest> ApprovedRequests()
+        public List<ComplianceApprovedRequest> ApprovedRequests()
         {
             var list = Rows("SELECT id, service_area_id, special_category_data, identity_validation, payment_card_data, until, stopped_at FROM recording_request WHERE status = 'Approved'",
-                r => new ApprovedRequest { Id = r.GetString(0), AreaId = r.GetString(1), Special = r.GetInt64(2) != 0, Identity = r.GetInt64(3) != 0, Card = r.GetInt64(4) != 0, Until = Time(r, 5), StoppedAt = Time(r, 6) }).ToList();
+                r => new ComplianceApprovedRequest { Id = r.GetString(0), AreaId = r.GetString(1), Special = r.GetInt64(2) != 0, Identity = r.GetInt64(3) != 0, Card = r.GetInt64(4) != 0, Until = Time(r, 5), StoppedAt = Time(r, 6) }).ToList();
             var byId = list.ToDictionary(x => x.Id);
             foreach (var (id, c) in Rows("SELECT c.request_id, c.team, c.outcome, c.recorded_at FROM request_consultation c JOIN recording_request rr ON rr.id = c.request_id WHERE rr.status = 'Approved'",
                          r => (r.GetString(0), new RequestConsultation
@@ -131,9 +108,15 @@ namespace CallRecordingAdmin.Engine.Compliance
                 r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Time(r, 4), Time(r, 5), Time(r, 6))).ToList();
 
         /// <summary>Per area name: allowed accesses with no purpose or reason (<see cref="AccessRules.LacksPurposeSql"/>).</summary>
+        /// <remarks>The WHERE clause is the partial index access_log_without_purpose's (migration 11), so only the offending rows are read.</remarks>
         public List<(string Area, long Count, string First)> AccessWithoutPurpose() =>
-            Rows("SELECT ifnull(service_area, ''), count(*), min(occurred_at) FROM access_log WHERE outcome = 'Allowed' AND " + AccessRules.LacksPurposeSql + " GROUP BY ifnull(service_area, '')",
-                r => (r.GetString(0), r.GetInt64(1), r.GetString(2))).ToList();
+            Rows(AccessWithoutPurposeSql, r => (r.GetString(0), r.GetInt64(1), r.GetString(2))).ToList();
+
+        internal static readonly string AccessWithoutPurposeSql =
+            "SELECT ifnull(service_area, ''), count(*), min(occurred_at) FROM access_log WHERE " + AccessWithoutPurposeWhere + " GROUP BY ifnull(service_area, '')";
+
+        /// <summary>Allowed accesses that lack a purpose or a reason, as <see cref="AccessRules.LacksPurposeSql"/> says: the query's filter and migration 11's partial index.</summary>
+        internal static string AccessWithoutPurposeWhere => "outcome = 'Allowed' AND " + AccessRules.LacksPurposeSql;
 
         public List<(string Id, string Subject, InvestigationStatus Status, DateTimeOffset RequestedAt)> Investigations() =>
             Rows("SELECT id, subject, status, requested_at FROM investigation_request WHERE status = 'Pending'",
@@ -144,7 +127,7 @@ namespace CallRecordingAdmin.Engine.Compliance
                 r => (r.GetString(0), r.GetString(1), SubjectAccessStatus.Open, DateTime.ParseExact(r.GetString(3), "yyyy-MM-dd", CultureInfo.InvariantCulture))).ToList();
 
         public DateTimeOffset? LastCheckpoint() =>
-            Policy.Timestamp.ParseOrNull(PolicyDb.Scalar(_c, null, "SELECT max(occurred_at) FROM audit_event WHERE action = $a", ("$a", AuditRules.CheckpointAction)));
+            Policy.Timestamp.ParseOrNull(_session.Scalar("SELECT max(occurred_at) FROM audit_event WHERE action = $a", ("$a", AuditRules.CheckpointAction)));
 
         /// <summary>The most recent recorded store check (Test-RecordingStore), or null when none was ever recorded (the action index finds it).</summary>
         public Store.StoreCheckRules.RecordedRun LastStoreCheck() =>
@@ -158,12 +141,12 @@ namespace CallRecordingAdmin.Engine.Compliance
                 r => ((long, DateTimeOffset, bool, string)?)(r.GetInt64(0), Policy.Timestamp.Parse(r.GetString(1)), !r.IsDBNull(2) && r.GetInt64(2) == 1, r.IsDBNull(3) ? null : r.GetString(3)),
                 ("$a", AuditRules.ChainCheckAction)).FirstOrDefault();
 
-        /// <summary>The newest event after <paramref name="afterSequence"/> that changed what the store check checks: its sequence, action and time.</summary>
-        public (long Sequence, string Action, string OccurredAt)? NewestStoreChangeAfter(long afterSequence)
+        public (long Sequence, string Action, string OccurredAt)? NewestEventAfter(long afterSequence, IEnumerable<string> actions)
         {
             (long, string, string)? newest = null;
-            foreach (var action in Store.StoreCheckRules.ChangingActions)
+            foreach (var action in actions)
             {
+                // One probe of the action index per action: the newest such event, if it is after the sequence.
                 var row = Rows("SELECT seq, action, occurred_at FROM audit_event WHERE action = $a AND seq > $s ORDER BY seq DESC LIMIT 1",
                     r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), ("$a", action), ("$s", afterSequence)).ToList();
                 if (row.Count == 1 && (newest == null || row[0].Item1 > newest.Value.Item1)) newest = row[0];
@@ -171,23 +154,36 @@ namespace CallRecordingAdmin.Engine.Compliance
             return newest;
         }
 
-        /// <summary>
-        /// Each (principal, operating-system account) pair the audit log records, with its count and last event.
-        /// Reads an <c>os_account</c> column of audit_event where the schema has one, else the <c>osAccount</c> key of
-        /// the event's details; a store that records neither gives none.
-        /// </summary>
-        public List<(string Principal, string OsAccount, long Count, long LastSeq)> PrincipalOsAccounts()
+        /// <summary>The query that finds the next principal in the audit log after one (the index audit_event_principal, migration 11).</summary>
+        internal const string NextPrincipalSql = "SELECT principal FROM audit_event WHERE principal > $p COLLATE NOCASE ORDER BY principal COLLATE NOCASE LIMIT 1";
+        /// <summary>The query that finds a principal's next operating-system account after one (the same index).</summary>
+        internal const string NextOsAccountSql = "SELECT os_account FROM audit_event WHERE principal = $p COLLATE NOCASE AND os_account > $o COLLATE NOCASE ORDER BY os_account COLLATE NOCASE LIMIT 1";
+        /// <summary>The events of one pair (a range of the same index).</summary>
+        internal const string EventsOfSql = "SELECT count(*), max(seq) FROM audit_event WHERE principal = $p COLLATE NOCASE AND os_account = $o COLLATE NOCASE";
+
+        public IReadOnlyList<(string Principal, string OsAccount)> PrincipalOsAccounts()
         {
-            var hasColumn = Rows("SELECT name FROM pragma_table_info('audit_event')", r => r.GetString(0)).Any(n => string.Equals(n, "os_account", StringComparison.OrdinalIgnoreCase));
-            var os = hasColumn ? "os_account" : "json_extract(details, '$." + AuditRules.OsAccountKey + "')";
-            return Rows("SELECT principal, " + os + " AS os, count(*), max(seq) FROM audit_event WHERE json_valid(details) AND " + os + " IS NOT NULL GROUP BY principal COLLATE NOCASE, os",
-                r => (r.GetString(0), Convert.ToString(r.GetValue(1), CultureInfo.InvariantCulture), r.GetInt64(2), r.GetInt64(3))).ToList();
+            // A skip scan of the index on (principal, os_account): one probe per distinct principal and per distinct
+            // account of each, so a million events by a few hundred people cost a few hundred probes, not a million rows.
+            var pairs = new List<(string, string)>();
+            var principal = "";
+            while ((principal = _session.Scalar(NextPrincipalSql, ("$p", principal)) as string) != null)
+            {
+                var os = "";
+                while ((os = _session.Scalar(NextOsAccountSql, ("$p", principal), ("$o", os)) as string) != null)
+                {
+                    pairs.Add((principal, os));
+                }
+            }
+            return pairs;
         }
 
-        /// <summary>Audit events of a failed deletion whose recording is still not Deleted.</summary>
-        public List<(string RecordingId, string Area, string OccurredAt, string State)> FailedDeletions()
+        public (long Count, long LastSeq) EventsOf(string principal, string osAccount) =>
+            Rows(EventsOfSql, r => (r.GetInt64(0), r.IsDBNull(1) ? 0L : r.GetInt64(1)), ("$p", principal), ("$o", osAccount)).Single();
+
+        public List<(string RecordingId, string Area, string OccurredAt, string State)> FailedDeletions(IEnumerable<string> actions)
         {
-            var names = AuditRules.FailedDeletionActions.Select((a, i) => ("$d" + i, (object)a)).ToArray();
+            var names = actions.Select((a, i) => ("$d" + i, (object)a)).ToArray();
             return Rows("SELECT a.target, ifnull(sa.name, ''), max(a.occurred_at), ifnull(r.state, '') FROM audit_event a LEFT JOIN recording r ON r.id = a.target LEFT JOIN service_area sa ON sa.id = r.service_area_id" +
                         " WHERE a.action IN (" + string.Join(", ", names.Select(n => n.Item1)) + ") AND ifnull(r.state, '') <> 'Deleted' GROUP BY a.target",
                 r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)), names).ToList();
