@@ -38,6 +38,8 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         public string SourceGroup { get; set; }
         /// <summary>The grantee's directory object id, once resolved (a sync or Test-RecordingAccess -Directory); empty until then.</summary>
         public string DirectoryObjectId { get; set; }
+        /// <summary>The id of the area of an area grant; null for a share (whose area is its recording's).</summary>
+        internal string AreaId { get; set; }
     }
 
     /// <summary>Filters for Get-RecordingAccess.</summary>

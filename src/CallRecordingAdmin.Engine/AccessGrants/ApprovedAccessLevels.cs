@@ -2,9 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Recordings;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.AccessGrants
 {
@@ -20,23 +18,21 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         private readonly Dictionary<string, Dictionary<string, HashSet<AccessRight>>> _areas =
             new Dictionary<string, Dictionary<string, HashSet<AccessRight>>>(StringComparer.Ordinal);
 
-        public static ApprovedAccessLevels Load(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now)
+        /// <summary>The levels of every approved request in force at <paramref name="now"/>, read through the grant repository.</summary>
+        public static ApprovedAccessLevels Load(IGrantRepository grants, DateTimeOffset now) => From(grants.ApprovedLevels(now));
+
+        /// <summary>The rule over plain facts: (area id, staff group, rights text) of each level of each approved request in force.</summary>
+        public static ApprovedAccessLevels From(IEnumerable<(string AreaId, string Level, string Rights)> rows)
         {
             var levels = new ApprovedAccessLevels();
-            using (var cmd = PolicyDb.Command(c, tx, @"SELECT rr.service_area_id, l.staff_group, l.rights FROM request_access_level l
-                       JOIN recording_request rr ON rr.id = l.request_id
-                       WHERE rr.status = 'Approved' AND rr.effective_from <= $now AND (rr.until IS NULL OR rr.until > $now)", ("$now", Timestamp.ToText(now))))
-            using (var r = cmd.ExecuteReader())
+            foreach (var (areaId, level, rightsText) in rows)
             {
-                while (r.Read())
+                if (!levels._areas.TryGetValue(areaId, out var groups))
                 {
-                    if (!levels._areas.TryGetValue(r.GetString(0), out var groups))
-                    {
-                        levels._areas[r.GetString(0)] = groups = new Dictionary<string, HashSet<AccessRight>>(StringComparer.OrdinalIgnoreCase);
-                    }
-                    if (!groups.TryGetValue(r.GetString(1), out var rights)) groups[r.GetString(1)] = rights = new HashSet<AccessRight>();
-                    foreach (var right in Parse(r.GetString(2))) rights.Add(right);
+                    levels._areas[areaId] = groups = new Dictionary<string, HashSet<AccessRight>>(StringComparer.OrdinalIgnoreCase);
                 }
+                if (!groups.TryGetValue(level, out var rights)) groups[level] = rights = new HashSet<AccessRight>();
+                foreach (var right in Parse(rightsText)) rights.Add(right);
             }
             return levels;
         }

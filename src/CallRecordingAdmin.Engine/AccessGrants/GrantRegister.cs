@@ -4,12 +4,10 @@ using System.Linq;
 using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.AccessGrants
 {
@@ -21,10 +19,6 @@ namespace CallRecordingAdmin.Engine.AccessGrants
     public sealed class GrantRegister
     {
         public const int MaximumShareDays = 30;
-        private const string Select = @"SELECT g.*, coalesce(sa.name, rsa.name) AS area_name FROM access_grant g
-            LEFT JOIN service_area sa ON sa.id = g.service_area_id
-            LEFT JOIN recording r ON r.id = g.recording_id
-            LEFT JOIN service_area rsa ON rsa.id = r.service_area_id";
         private readonly RecordingStore _store;
 
         internal GrantRegister(RecordingStore store) { _store = store; }
@@ -77,23 +71,22 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 ctx.Require(RecordingRole.Administrator, "grant access to recordings", null, null, "3.1");
                 RequireNotSelf(ctx, principal);
                 var area = ServiceAreaRegister.Find(ctx, serviceArea);
-                var approved = ApprovedAccessLevels.Load(ctx.Connection, ctx.Transaction, ctx.Now).Find(area.Id, area.Name, level);
+                var approved = ApprovedAccessLevels.Load(ctx.Db.Grants, ctx.Now).Find(area.Id, area.Name, level);
                 if (rights == null || rights.Count == 0) rights = approved.Rights.ToList();
                 ApprovedAccessLevels.RequireWithin(area.Name, approved, rights);
                 var review = ReviewDate(ctx.Now, reviewBy);
-                var existing = ctx.Scalar("SELECT id FROM access_grant WHERE principal = $p COLLATE NOCASE AND service_area_id = $a AND revoked_at IS NULL",
-                    ("$p", principal), ("$a", area.Id)) as string;
+                var existing = ctx.Db.Grants.UnrevokedAreaGrant(principal, area.Id);
                 if (existing != null)
                 {
                     throw new PolicyException("GrantExists", FailureKind.ResourceExists,
                         "'" + principal + "' already holds grant " + existing + " in '" + area.Name + "'; revoke it first to change its rights.", principal);
                 }
                 var id = Ids.New("grant");
-                ctx.Execute(@"INSERT INTO access_grant(id, principal, service_area_id, rights, access_level, reason, review_by, granted_at, granted_by, source_group, directory_object_id)
-                              VALUES ($id, $p, $a, $r, $lvl, $why, $rb, $t, $by, $sg, $oid)",
-                    ("$id", id), ("$p", principal), ("$a", area.Id), ("$r", RightsText(rights)), ("$lvl", approved.Name), ("$why", why),
-                    ("$rb", Timestamp.ToText(review)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal),
-                    ("$sg", (object)sourceGroup ?? DBNull.Value), ("$oid", (object)directoryObjectId ?? DBNull.Value));
+                ctx.Db.Grants.Insert(new AccessGrant
+                {
+                    GrantId = id, Principal = principal, AreaId = area.Id, Rights = RightsText(rights), Level = approved.Name, Reason = why,
+                    ReviewBy = review, GrantedAt = ctx.Now, GrantedBy = ctx.Principal, SourceGroup = sourceGroup, DirectoryObjectId = directoryObjectId,
+                });
                 var details = new Dictionary<string, object>
                 {
                     ["principal"] = principal, ["serviceArea"] = area.Name, ["level"] = approved.Name, ["rights"] = RightsText(rights), ["reviewBy"] = review, ["reason"] = why,
@@ -137,10 +130,11 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                         throw new PolicyException("ShareExpiryInvalid", FailureKind.InvalidArgument,
                             "a shared recording must stop being available within " + MaximumShareDays + " days; -ExpiresOn " + Timestamp.ToText(expiresOn) + " is not between now and then.", expiresOn, "3.1");
                     }
-                    ctx.Execute(@"INSERT INTO access_grant(id, principal, recording_id, rights, reason, expires_on, granted_at, granted_by)
-                                  VALUES ($id, $p, $r, $rights, $why, $exp, $t, $by)",
-                        ("$id", id), ("$p", principal), ("$r", recording.RecordingId), ("$rights", RightsText(rights)), ("$why", purpose.Reason),
-                        ("$exp", Timestamp.ToText(expiresOn)), ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                    ctx.Db.Grants.Insert(new AccessGrant
+                    {
+                        GrantId = id, Principal = principal, RecordingId = recording.RecordingId, Rights = RightsText(rights), Reason = purpose.Reason,
+                        ExpiresOn = expiresOn, GrantedAt = ctx.Now, GrantedBy = ctx.Principal,
+                    });
                 });
             return Get(new GrantQuery { GrantId = id }).Single();
         }
@@ -154,8 +148,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                 if (string.IsNullOrWhiteSpace(id))
                 {
                     var area = ServiceAreaRegister.Find(ctx, serviceArea);
-                    id = ctx.Scalar("SELECT id FROM access_grant WHERE principal = $p COLLATE NOCASE AND service_area_id = $a AND revoked_at IS NULL",
-                        ("$p", Principal.Normalise(principal)), ("$a", area.Id)) as string;
+                    id = ctx.Db.Grants.UnrevokedAreaGrant(Principal.Normalise(principal), area.Id);
                     if (id == null)
                     {
                         throw new PolicyException("GrantNotFound", FailureKind.ObjectNotFound, "'" + principal + "' holds no grant in '" + area.Name + "'.", principal);
@@ -167,8 +160,7 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                     throw new PolicyException("GrantAlreadyRevoked", FailureKind.InvalidOperation, "Grant " + id + " was already revoked on " + Timestamp.ToText(grant.RevokedAt.Value) + ".", id);
                 }
                 var why = Text.Optional(reason, "Reason") ?? "Revoked";
-                ctx.Execute("UPDATE access_grant SET revoked_at = $t, revoked_by = $p, revoke_reason = $r WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$r", why), ("$id", id));
+                ctx.Db.Grants.Revoke(id, ctx.Now, ctx.Principal, why);
                 ctx.Audit("RevokeRecordingAccess", "AccessGrant", id, new Dictionary<string, object> { ["principal"] = grant.Principal, ["serviceArea"] = grant.ServiceArea, ["reason"] = why });
                 return Load(ctx, id);
             });
@@ -199,13 +191,9 @@ namespace CallRecordingAdmin.Engine.AccessGrants
                         "'" + ctx.Principal + "' holds grant " + grantId + " and cannot review it; another Administrator must.", grantId, "3.1");
                 }
                 var review = ReviewDate(ctx.Now, reviewBy);
-                var areaId = (string)ctx.Scalar("SELECT service_area_id FROM access_grant WHERE id = $id", ("$id", grant.GrantId));
-                var approved = ApprovedAccessLevels.Load(ctx.Connection, ctx.Transaction, ctx.Now).Find(areaId, grant.ServiceArea, Text.Optional(level) ?? grant.Level);
+                var approved = ApprovedAccessLevels.Load(ctx.Db.Grants, ctx.Now).Find(grant.AreaId, grant.ServiceArea, Text.Optional(level) ?? grant.Level);
                 ApprovedAccessLevels.RequireWithin(grant.ServiceArea, approved, grant.Rights.Split('+').Select(x => (AccessRight)Enum.Parse(typeof(AccessRight), x)));
-                ctx.Execute("UPDATE access_grant SET access_level = $lvl WHERE id = $id", ("$lvl", approved.Name), ("$id", grant.GrantId));
-                ctx.Execute("UPDATE access_grant SET reviewed_at = $t, reviewed_by = $p, review_comment = $c, review_by = $rb WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$c", Text.Optional(comment, "Comment")),
-                    ("$rb", Timestamp.ToText(review)), ("$id", grantId));
+                ctx.Db.Grants.Review(grant.GrantId, approved.Name, ctx.Now, ctx.Principal, Text.Optional(comment, "Comment"), review);
                 ctx.Audit("ConfirmRecordingAccess", "AccessGrant", grantId, new Dictionary<string, object>
                 {
                     ["principal"] = grant.Principal, ["serviceArea"] = grant.ServiceArea, ["level"] = approved.Name, ["reviewBy"] = review, ["comment"] = comment,
@@ -214,115 +202,60 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             });
         }
 
+        /// <summary>Grants by the query's filters, each with its standing now; streams within one read session.</summary>
         public IEnumerable<AccessGrant> Get(GrantQuery q)
         {
             var now = _store.Clock.UtcNow;
-            var where = new List<string>();
-            var args = new List<(string, object)> { ("$now", Timestamp.ToText(now)) };
-            if (!string.IsNullOrEmpty(q.GrantId)) { where.Add("g.id = $id"); args.Add(("$id", q.GrantId.Trim())); }
-            if (!string.IsNullOrEmpty(q.Principal))
+            using (var session = _store.Database.Read())
             {
-                where.Add(SqliteLike.HasWildcard(q.Principal) ? "g.principal LIKE $p ESCAPE '\\'" : "g.principal = $p COLLATE NOCASE");
-                args.Add(("$p", SqliteLike.HasWildcard(q.Principal) ? SqliteLike.From(q.Principal) : q.Principal.Trim()));
+                var levels = ApprovedAccessLevels.Load(session.Grants, now);
+                foreach (var g in session.Grants.Query(q, now.AddDays(q.WithinDays))) yield return Annotate(g, now, levels);
             }
-            if (!string.IsNullOrEmpty(q.ServiceArea))
-            {
-                var (areaSql, arg) = ServiceAreas.ServiceAreaRegister.Selector(q.ServiceArea, "coalesce(sa.name, rsa.name)", "coalesce(sa.id, rsa.id)", "$a");
-                where.Add(areaSql);
-                args.Add(arg);
-            }
-            if (!string.IsNullOrEmpty(q.RecordingId)) { where.Add("g.recording_id = $r"); args.Add(("$r", q.RecordingId.Trim())); }
-            if (!q.IncludeRevoked) where.Add("g.revoked_at IS NULL");
-            if (q.ReviewDue)
-            {
-                where.Add("g.review_by IS NOT NULL AND g.review_by <= $due");
-                args.Add(("$due", Timestamp.ToText(now.AddDays(q.WithinDays))));
-            }
-            var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY g.principal COLLATE NOCASE, area_name, g.granted_at";
-            var levels = _store.Db.Read(c => ApprovedAccessLevels.Load(c, null, now));
-            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, r => Annotate(Map(r, now), r, levels));
         }
 
-        private static AccessGrant Annotate(AccessGrant g, SqliteDataReader r, ApprovedAccessLevels levels)
+        /// <summary>A grant as users see it: its standing at <paramref name="now"/> (AccessRules) and whether it fits an approved level.</summary>
+        private static AccessGrant Annotate(AccessGrant g, DateTimeOffset now, ApprovedAccessLevels levels)
         {
-            g.WithinApprovedLevel = levels.IsWithin(r.Text("service_area_id"), g.Level, g.Rights);
+            g.Status = AccessRules.StatusAt(g, now);
+            g.WithinApprovedLevel = levels.IsWithin(g.AreaId, g.Level, g.Rights);
             return g;
         }
 
         internal static AccessGrant Load(ChangeContext ctx, string grantId)
         {
-            using (var cmd = ctx.Command(Select + " WHERE g.id = $id", ("$id", grantId?.Trim())))
-            using (var r = cmd.ExecuteReader())
+            var g = ctx.Db.Grants.Find(grantId);
+            if (g == null)
             {
-                if (!r.Read())
-                {
-                    throw new PolicyException("GrantNotFound", FailureKind.ObjectNotFound, "There is no access grant '" + grantId + "'.", grantId);
-                }
-                return Annotate(Map(r, ctx.Now), r, ApprovedAccessLevels.Load(ctx.Connection, ctx.Transaction, ctx.Now));
+                throw new PolicyException("GrantNotFound", FailureKind.ObjectNotFound, "There is no access grant '" + grantId + "'.", grantId);
             }
+            return Annotate(g, ctx.Now, ApprovedAccessLevels.Load(ctx.Db.Grants, ctx.Now));
         }
 
-        internal static AccessGrant Map(SqliteDataReader r, DateTimeOffset now)
+        /// <summary>
+        /// The areas whose recordings <paramref name="principal"/> may list, by <see cref="AccessRules.VisibleAreas"/>: null for
+        /// every area (Administrator, DPO, Auditor), else the areas they supervise and those of their Active area grants.
+        /// </summary>
+        internal static IReadOnlyList<string> VisibleAreas(IPolicySession session, string principal, DateTimeOffset now)
         {
-            var g = new AccessGrant
+            foreach (var role in new[] { RecordingRole.Administrator, RecordingRole.DataProtectionOfficer, RecordingRole.Auditor })
             {
-                GrantId = r.Text("id"),
-                Principal = r.Text("principal"),
-                ServiceArea = r.Text("area_name"),
-                RecordingId = r.Text("recording_id") ?? "",
-                Rights = r.Text("rights"),
-                Level = r.Text("access_level") ?? "",
-                Reason = r.Text("reason"),
-                ReviewBy = r.NullableTime("review_by"),
-                ExpiresOn = r.NullableTime("expires_on"),
-                GrantedAt = r.Time("granted_at"),
-                GrantedBy = r.Text("granted_by"),
-                ReviewedAt = r.NullableTime("reviewed_at"),
-                ReviewedBy = r.Text("reviewed_by"),
-                ReviewComment = r.Text("review_comment"),
-                RevokedAt = r.NullableTime("revoked_at"),
-                RevokedBy = r.Text("revoked_by"),
-                RevokeReason = r.Text("revoke_reason"),
-                SourceGroup = r.Text("source_group") ?? "",
-                DirectoryObjectId = r.Text("directory_object_id") ?? "",
-            };
-            g.Status = AccessRules.StatusOf(g.RevokedAt, g.ExpiresOn, g.ReviewBy, now);
-            return g;
+                if (session.Roles.Holds(principal, role, null)) return AccessRules.VisibleAreas(true, null, null, now);
+            }
+            var (supervised, grants) = session.Grants.VisibilityFacts(principal);
+            return AccessRules.VisibleAreas(false, supervised, grants, now);
         }
     }
 
-    /// <summary>The one check every access to a recording passes: an active, reviewed grant with the right.</summary>
+    /// <summary>The one check every access to a recording passes: an active, reviewed grant with the right (<see cref="AccessRules.MayUse"/>).</summary>
     internal static class AccessGate
     {
         public static string Require(ChangeContext ctx, string principal, Recording recording, AccessRight right)
         {
-            Audit.LedgerCheck.Require(ctx.Db, "recording", recording.RecordingId, right + " recording " + recording.RecordingId); // the row ledger (issue 11): its area is the one sealed
-            var areaId = ctx.Scalar("SELECT service_area_id FROM recording WHERE id = $id", ("$id", recording.RecordingId)) as string;
-            var overdue = (string)null;
-            using (var cmd = ctx.Command(@"SELECT g.*, NULL AS area_name FROM access_grant g
-                     WHERE g.principal = $p COLLATE NOCASE AND g.revoked_at IS NULL AND (g.service_area_id = $a OR g.recording_id = $r)",
-                       ("$p", principal), ("$a", areaId), ("$r", recording.RecordingId)))
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    var g = GrantRegister.Map(r, ctx.Now);
-                    if (!g.Rights.Split('+').Contains(right.ToString())) continue;
-                    if (g.Status == GrantStatus.Active)
-                    {
-                        Audit.LedgerCheck.Require(ctx.Db, "access_grant", g.GrantId, right + " recording " + recording.RecordingId + " on grant " + g.GrantId); // the row ledger (issue 11)
-                        return g.GrantId;
-                    }
-                    if (g.Status == GrantStatus.ReviewOverdue) overdue = g.GrantId;
-                }
-            }
-            if (overdue != null)
-            {
-                throw new PolicyException("AccessReviewOverdue", FailureKind.PermissionDenied,
-                    "grant " + overdue + " of '" + principal + "' passed its review date without being confirmed; it works again once an Administrator confirms it (Confirm-RecordingAccess).", principal, "3.1");
-            }
-            throw new PolicyException("AccessNotGranted", FailureKind.PermissionDenied,
-                "'" + principal + "' is not nominated for " + right + " on recordings of '" + recording.ServiceArea + "'; only nominated staff may do that.", principal, "3.1");
+            // the row ledger (issue 11): the recording's row (its area) and the grant that opens it are the ones the module sealed
+            Audit.LedgerCheck.Require(ctx.Db, "recording", recording.RecordingId, right + " recording " + recording.RecordingId);
+            var grantId = AccessRules.Require(ctx.Db.Grants.ForRecording(principal, recording.RecordingId), right, ctx.Now, principal, recording.ServiceArea);
+            Audit.LedgerCheck.Require(ctx.Db, "access_grant", grantId, right + " recording " + recording.RecordingId + " on grant " + grantId);
+            return grantId;
         }
     }
 }

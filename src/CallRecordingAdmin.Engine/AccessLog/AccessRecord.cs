@@ -17,10 +17,11 @@ namespace CallRecordingAdmin.Engine.AccessLog
             {
                 ["action"] = action, ["principal"] = who, ["purpose"] = purpose, ["reason"] = reason, ["detail"] = detail, ["serviceArea"] = area,
             });
-            ctx.Execute(@"INSERT INTO access_log(occurred_at, principal, action, outcome, recording_id, service_area, purpose, reason, detail, audit_seq, audit_hash)
-                          VALUES ($t, $p, $a, $o, $r, $sa, $pu, $re, $d, $seq, $h)",
-                ("$t", Timestamp.ToText(ctx.Now)), ("$p", who), ("$a", action), ("$o", outcome.ToString()), ("$r", recordingId), ("$sa", area),
-                ("$pu", purpose), ("$re", reason), ("$d", detail), ("$seq", audit.Sequence), ("$h", audit.Hash));
+            ctx.Db.AccessLog.Append(new AccessLogEntry
+            {
+                OccurredAt = ctx.Now, Principal = who, Action = action, Outcome = outcome, RecordingId = recordingId, ServiceArea = area,
+                Purpose = purpose, Reason = reason, Detail = detail, AuditSequence = audit.Sequence, AuditHash = audit.Hash,
+            });
         }
     }
 }

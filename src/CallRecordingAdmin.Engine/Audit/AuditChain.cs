@@ -7,9 +7,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Audit
 {
@@ -118,28 +115,13 @@ namespace CallRecordingAdmin.Engine.Audit
             public string Hash;
         }
 
-        internal static AuditEvent Append(SqliteConnection c, SqliteTransaction tx, string storeId, DateTimeOffset now,
-            string principal, string osAccount, string action, string targetType, string target, IDictionary<string, object> details, Head head = null)
+        /// <summary>
+        /// The event that follows (<paramref name="prevSeq"/>, <paramref name="prevHash"/>) — the genesis hash and 0 for the
+        /// first — in the current canonical format, with its hash. Pure: the repository reads the head and writes the row.
+        /// </summary>
+        internal static AuditEvent Next(long prevSeq, string prevHash, DateTimeOffset now,
+            string principal, string osAccount, string action, string targetType, string target, IDictionary<string, object> details)
         {
-            long prevSeq = 0;
-            string prevHash = Genesis(storeId);
-            if (head != null && head.Hash != null)
-            {
-                prevSeq = head.Sequence;
-                prevHash = head.Hash;
-            }
-            else
-            {
-                using (var cmd = PolicyDb.Command(c, tx, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
-                using (var r = cmd.ExecuteReader())
-                {
-                    if (r.Read())
-                    {
-                        prevSeq = r.GetInt64(0);
-                        prevHash = r.GetString(1);
-                    }
-                }
-            }
             var e = new AuditEvent
             {
                 Sequence = prevSeq + 1,
@@ -156,87 +138,24 @@ namespace CallRecordingAdmin.Engine.Audit
             var occurredAt = Timestamp.ToText(now);
             e.OccurredAt = Timestamp.Parse(occurredAt);
             e.Hash = Sha256Hex(Canonical(e.Format, e.Sequence, occurredAt, e.Principal, e.OsAccount, e.Action, e.TargetType, e.Target, e.Details, e.PreviousHash));
-            PolicyDb.Execute(c, tx,
-                "INSERT INTO audit_event(seq, occurred_at, principal, os_account, format, action, target_type, target, details, prev_hash, hash) VALUES ($s, $o, $p, $os, $f, $a, $tt, $t, $d, $ph, $h)",
-                ("$s", e.Sequence), ("$o", occurredAt), ("$p", e.Principal), ("$os", e.OsAccount), ("$f", e.Format), ("$a", e.Action), ("$tt", e.TargetType),
-                ("$t", e.Target), ("$d", e.Details), ("$ph", e.PreviousHash), ("$h", e.Hash));
-            if (head != null)
-            {
-                head.Sequence = e.Sequence;
-                head.Hash = e.Hash;
-            }
             return e;
         }
 
-        internal static IEnumerable<AuditEvent> Query(SqliteDatabase db, AuditQuery q)
-        {
-            var where = new List<string>();
-            var args = new List<(string, object)>();
-            if (q.After.HasValue) { where.Add("occurred_at > $after"); args.Add(("$after", Timestamp.ToText(q.After.Value))); }
-            if (q.Before.HasValue) { where.Add("occurred_at < $before"); args.Add(("$before", Timestamp.ToText(q.Before.Value))); }
-            if (q.AfterSequence.HasValue) { where.Add("seq > $afterSeq"); args.Add(("$afterSeq", q.AfterSequence.Value)); }
-            AddTextFilter(where, args, "principal", "$principal", q.Principal);
-            AddTextFilter(where, args, "action", "$action", q.Action);
-            AddTextFilter(where, args, "target", "$target", q.Target);
-            var sql = "SELECT * FROM audit_event" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY seq" +
-                      (q.First.HasValue ? " LIMIT " + q.First.Value.ToString(CultureInfo.InvariantCulture) : "");
-            return db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map);
-        }
-
-        private static void AddTextFilter(List<string> where, List<(string, object)> args, string column, string name, string value)
-        {
-            if (string.IsNullOrEmpty(value))
-            {
-                return;
-            }
-            if (SqliteLike.HasWildcard(value))
-            {
-                where.Add(column + " LIKE " + name + " ESCAPE '\\'");
-                args.Add((name, SqliteLike.From(value)));
-            }
-            else
-            {
-                where.Add(column + " = " + name + " COLLATE NOCASE");
-                args.Add((name, value));
-            }
-        }
-
-        private static AuditEvent Map(SqliteDataReader r) => new AuditEvent
-        {
-            Sequence = r.Long("seq"),
-            OccurredAt = r.Time("occurred_at"),
-            Principal = r.Text("principal"),
-            OsAccount = r.Text("os_account"),
-            Format = (int)r.Long("format"),
-            Action = r.Text("action"),
-            TargetType = r.Text("target_type"),
-            Target = r.Text("target"),
-            Details = r.Text("details"),
-            PreviousHash = r.Text("prev_hash"),
-            Hash = r.Text("hash"),
-        };
-
         /// <summary>Walks the whole chain once, streaming, and reports the first link that does not hold.</summary>
-        internal static AuditChainReport Verify(SqliteDatabase db, string storeId, AuditCheckpoint checkpoint)
+        internal static AuditChainReport Verify(IAuditRepository events, string storeId, AuditCheckpoint checkpoint)
         {
             var report = new AuditChainReport { IsValid = true };
             var expectedPrev = Genesis(storeId);
             long expectedSeq = 1;
             string checkpointHashSeen = null;
             var newestFormat = 0;
-            // Columns by position (one SELECT list, no lookup by name per cell) and one hasher for the whole walk.
-            string Cell(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
             using (var hasher = new ChainHasher())
-            foreach (var (seq, canonical, prev, hash, format, principal, osAccount) in db.Query(
-                     "SELECT seq, format, occurred_at, principal, os_account, action, target_type, target, details, prev_hash, hash FROM audit_event ORDER BY seq", null, r =>
-                     {
-                         long rowSeq = r.GetInt64(0);
-                         var rowFormat = (int)r.GetInt64(1);
-                         string rowPrincipal = Cell(r, 3), rowOsAccount = Cell(r, 4), rowPrev = Cell(r, 9);
-                         return (rowSeq, Canonical(rowFormat, rowSeq, Cell(r, 2), rowPrincipal, rowOsAccount, Cell(r, 5), Cell(r, 6), Cell(r, 7), Cell(r, 8), rowPrev),
-                                 rowPrev, Cell(r, 10), rowFormat, rowPrincipal, rowOsAccount);
-                     }))
+            foreach (var row in events.Range(1))
             {
+                long seq = row.Sequence;
+                int format = row.Format;
+                string prev = row.PreviousHash, hash = row.Hash, principal = row.Principal, osAccount = row.OsAccount;
+                var canonical = Canonical(format, seq, row.OccurredAt, principal, osAccount, row.Action, row.TargetType, row.Target, row.Details, prev);
                 report.EventCount++;
                 if (format < FormatWithOsAccount) report.EventsWithoutOsAccount++;
                 else if (AuditEvent.Differs(principal, osAccount)) report.EventsWithOtherPrincipal++;
@@ -298,11 +217,6 @@ namespace CallRecordingAdmin.Engine.Audit
                 {
                     problem = "Event " + checkpoint.Sequence + " no longer has the hash the checkpoint recorded: the log was rewritten.";
                 }
-                if (problem == null && checkpoint.LedgerBlock.HasValue)
-                {
-                    problem = LedgerCheckpointProblem(db, checkpoint);
-                    report.CheckpointStateVerified = problem == null;
-                }
                 report.CheckpointVerified = problem == null;
                 if (problem != null)
                 {
@@ -315,18 +229,6 @@ namespace CallRecordingAdmin.Engine.Audit
                 }
             }
             return report;
-        }
-
-        /// <summary>The checkpoint's ledger head must still be in the ledger with the same hash (it covers every row hash sealed up to it).</summary>
-        private static string LedgerCheckpointProblem(SqliteDatabase db, AuditCheckpoint checkpoint)
-        {
-            if (checkpoint.LedgerBlock.Value == 0) return null;
-            var hash = db.Read(c => Convert.ToString(SqliteDatabase.Scalar(c, null,
-                "SELECT hash FROM ledger_block WHERE block = $b", ("$b", checkpoint.LedgerBlock.Value)), CultureInfo.InvariantCulture));
-            if (string.IsNullOrEmpty(hash))
-                return "Ledger block " + checkpoint.LedgerBlock + ", the state the checkpoint recorded, no longer exists: the ledger was truncated.";
-            return string.Equals(hash, checkpoint.LedgerHash, StringComparison.Ordinal) ? null
-                : "Ledger block " + checkpoint.LedgerBlock + " no longer has the hash the checkpoint recorded: the state's history was rewritten.";
         }
 
         public static void WriteCheckpoint(AuditCheckpoint checkpoint, string path, Store.RecordingStore store = null)

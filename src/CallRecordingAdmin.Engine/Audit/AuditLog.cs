@@ -17,14 +17,24 @@ namespace CallRecordingAdmin.Engine.Audit
         public IEnumerable<AuditEvent> Get(AuditQuery query)
         {
             RequireReader("read the audit log");
-            return AuditChain.Query(_store.Db, query ?? new AuditQuery());
+            return Events(query ?? new AuditQuery());
+        }
+
+        /// <summary>Streams within one read session, closed when the enumeration ends or is abandoned.</summary>
+        private IEnumerable<AuditEvent> Events(AuditQuery query)
+        {
+            using (var session = _store.Database.Read())
+            {
+                foreach (var e in session.Audit.Query(query)) yield return e;
+            }
         }
 
         public AuditChainReport Verify(string checkpointPath = null, bool state = false)
         {
             RequireReader("verify the audit chain");
             var checkpoint = checkpointPath == null ? null : AuditChain.ReadCheckpoint(checkpointPath);
-            var report = AuditChain.Verify(_store.Db, _store.StoreId, checkpoint);
+            var report = _store.Database.Read(session => AuditChain.Verify(session.Audit, _store.StoreId, checkpoint));
+            LedgerCheck.AddCheckpoint(_store, report, checkpoint); // the checkpoint's state digest (issue 11)
             if (state) LedgerCheck.AddState(_store, report);
             // The outcome is recorded (hashed with the rest) so the compliance report need not walk a million events itself.
             _store.Change("record the audit chain check (Test-AuditChain)", ctx => ctx.Audit(AuditRules.ChainCheckAction, "AuditChain", _store.StoreId, new Dictionary<string, object>

@@ -72,26 +72,14 @@ namespace CallRecordingAdmin.Engine.Directories
             var links = new List<CallRecordLink>();
             foreach (var call in calls)
             {
-                var matches = new List<(string Id, string Area, DateTimeOffset Start, string By)>();
-                using (var cmd = ctx.Command(@"SELECT r.id, sa.name, r.start_time FROM recording r JOIN service_area sa ON sa.id = r.service_area_id
-                                               WHERE r.call_id = $c AND ($a IS NULL OR r.service_area_id = $a)", ("$c", call.CallId), ("$a", (object)areaId ?? DBNull.Value)))
-                using (var r = cmd.ExecuteReader())
-                {
-                    while (r.Read()) matches.Add((r.GetString(0), r.GetString(1), Timestamp.Parse(r.GetString(2)), "CallId"));
-                }
+                var matches = ctx.Db.Directory.RecordingsOfCall(call.CallId, areaId).Select(x => (x.Id, x.Area, x.Start, By: "CallId")).ToList();
                 if (matches.Count == 0)
                 {
                     var numbers = call.Participants.Select(p => RemoteNumber.Normalise(p.PhoneNumber)).Where(n => n != null).Distinct().ToList();
                     foreach (var number in numbers)
                     {
-                        using (var cmd = ctx.Command(@"SELECT r.id, sa.name, r.start_time FROM recording r JOIN service_area sa ON sa.id = r.service_area_id
-                                                       WHERE r.remote_number = $n AND r.start_time >= $from AND r.start_time <= $to AND ($a IS NULL OR r.service_area_id = $a)",
-                                   ("$n", number), ("$from", Timestamp.ToText(call.Start - StartTolerance)), ("$to", Timestamp.ToText(call.Start + StartTolerance)),
-                                   ("$a", (object)areaId ?? DBNull.Value)))
-                        using (var r = cmd.ExecuteReader())
-                        {
-                            while (r.Read()) matches.Add((r.GetString(0), r.GetString(1), Timestamp.Parse(r.GetString(2)), "NumberAndTime"));
-                        }
+                        matches.AddRange(ctx.Db.Directory.RecordingsOfNumber(number, call.Start - StartTolerance, call.Start + StartTolerance, areaId)
+                            .Select(x => (x.Id, x.Area, x.Start, By: "NumberAndTime")));
                     }
                 }
                 foreach (var m in matches.GroupBy(x => x.Id).Select(g => g.First()))
@@ -99,14 +87,10 @@ namespace CallRecordingAdmin.Engine.Directories
                     var added = 0;
                     foreach (var p in call.Participants)
                     {
-                        added += ctx.Execute(@"INSERT OR IGNORE INTO call_participant(recording_id, directory_call_id, source, matched_by, role, display_name, user_id, user_principal_name, phone_number, linked_at, linked_by)
-                                               VALUES ($r, $c, $s, $m, $role, $dn, $uid, $upn, $ph, $t, $by)",
-                            ("$r", m.Id), ("$c", call.CallId), ("$s", call.Source.ToString()), ("$m", m.By), ("$role", p.Role ?? "Participant"),
-                            ("$dn", Db(Limit(p.DisplayName))), ("$uid", Db(Limit(p.UserId))), ("$upn", Db(Limit(p.UserPrincipalName))), ("$ph", Db(RemoteNumber.Normalise(p.PhoneNumber))),
-                            ("$t", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+                        added += ctx.Db.Directory.AddParticipant(m.Id, call.CallId, call.Source.ToString(), m.By, p.Role ?? "Participant",
+                            Db(Limit(p.DisplayName)), Db(Limit(p.UserId)), Db(Limit(p.UserPrincipalName)), Db(RemoteNumber.Normalise(p.PhoneNumber)), ctx.Now, ctx.Principal);
                     }
-                    var text = ctx.Scalar(@"SELECT group_concat(coalesce(display_name, user_principal_name, phone_number) || coalesce(' <' || coalesce(user_principal_name, phone_number) || '>', ''), '; ')
-                                            FROM call_participant WHERE recording_id = $r", ("$r", m.Id)) as string ?? "";
+                    var text = ctx.Db.Directory.ParticipantsText(m.Id);
                     if (added > 0)
                     {
                         ctx.Audit("LinkCallRecord", "Recording", m.Id, new Dictionary<string, object>
@@ -124,7 +108,7 @@ namespace CallRecordingAdmin.Engine.Directories
             return links;
         }
 
-        private static object Db(string s) => string.IsNullOrWhiteSpace(s) ? (object)DBNull.Value : s;
+        private static string Db(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
         private static string Limit(string s) => s == null ? null : s.Length > 256 ? s.Substring(0, 256) : s;
     }
 }

@@ -41,12 +41,7 @@ namespace CallRecordingAdmin.Engine.Directories
             var (head, messageId) = _store.Change("export an audit checkpoint", ctx =>
             {
                 ctx.RequireAny("export an audit checkpoint", null, null, RecordingRole.Administrator, RecordingRole.Auditor);
-                var admins = new List<string>();
-                using (var cmd = ctx.Command("SELECT principal FROM role_assignment WHERE role = 'Administrator'"))
-                using (var r = cmd.ExecuteReader())
-                {
-                    while (r.Read()) admins.Add(r.GetString(0));
-                }
+                var admins = ctx.Db.Roles.Query(null, RecordingRole.Administrator, null).Select(a => a.Principal).ToList();
                 if (admins.Any(a => string.Equals(a, to, StringComparison.OrdinalIgnoreCase)))
                 {
                     throw new PolicyException("CheckpointWitnessNotIndependent", FailureKind.InvalidArgument,

@@ -55,8 +55,8 @@ namespace CallRecordingAdmin.Engine.Directories
                 return 0;
             });
             var grants = _store.Grants.Get(new GrantQuery()).Where(g => g.Status != GrantStatus.Revoked && g.Status != GrantStatus.Expired).ToList();
-            var roles = _store.Db.Query("SELECT r.id, r.principal, r.role, coalesce(sa.name, '') FROM role_assignment r LEFT JOIN service_area sa ON sa.id = r.service_area_id ORDER BY r.principal", null,
-                r => (Id: r.GetString(0), Principal: r.GetString(1), Role: r.GetString(2), Area: r.GetString(3))).ToList();
+            var roles = _store.Database.Read(s => s.Roles.Query(null, null, null)
+                .Select(r => (Id: r.Id, Principal: r.Principal, Role: r.Role.ToString(), Area: r.ServiceArea ?? "")).ToList());
             var accounts = new Dictionary<string, DirectoryAccount>(StringComparer.OrdinalIgnoreCase);
             DirectoryAccount Resolve(string key)
             {
@@ -108,7 +108,7 @@ namespace CallRecordingAdmin.Engine.Directories
                 {
                     foreach (var (grantId, objectId, principal) in resolved)
                     {
-                        if (ctx.Execute("UPDATE access_grant SET directory_object_id = $o WHERE id = $id AND directory_object_id IS NULL", ("$o", objectId), ("$id", grantId)) == 1)
+                        if (ctx.Db.Grants.SetDirectoryObjectId(grantId, objectId))
                         {
                             ctx.Audit("ResolveDirectoryObject", "AccessGrant", grantId, new Dictionary<string, object> { ["principal"] = principal, ["directoryObjectId"] = objectId });
                         }

@@ -71,7 +71,7 @@ namespace CallRecordingAdmin.Engine.Directories
             {
                 ctx.Require(RecordingRole.Administrator, "synchronise access from a directory group", null, null, "3.1");
                 var a = ServiceAreaRegister.Find(ctx, serviceArea);
-                var lvl = ApprovedAccessLevels.Load(ctx.Connection, ctx.Transaction, ctx.Now).Find(a.Id, a.Name, level);
+                var lvl = ApprovedAccessLevels.Load(ctx.Db.Grants, ctx.Now).Find(a.Id, a.Name, level);
                 var r = rights == null || rights.Count == 0 ? (IReadOnlyList<AccessRight>)lvl.Rights.ToList() : rights;
                 ApprovedAccessLevels.RequireWithin(a.Name, lvl, r);
                 return (a, lvl.Name, r);

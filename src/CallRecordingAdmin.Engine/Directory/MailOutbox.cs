@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Store;
 
 namespace CallRecordingAdmin.Engine.Directories
@@ -46,11 +44,11 @@ namespace CallRecordingAdmin.Engine.Directories
             var to = MailAddress(message.To, "To");
             var from = MailAddress(message.From, "From");
             var id = Ids.New("mail");
-            ctx.Execute(@"INSERT INTO mail_outbox(id, kind, sender, recipient, subject, body, related_type, related_id, state, created_at, created_by)
-                          VALUES ($id, $k, $f, $t, $s, $b, $rt, $ri, 'Pending', $now, $by)",
-                ("$id", id), ("$k", kind), ("$f", from), ("$t", to), ("$s", message.Subject ?? ""), ("$b", message.Body ?? ""),
-                ("$rt", (object)relatedType ?? DBNull.Value), ("$ri", (object)relatedId ?? DBNull.Value),
-                ("$now", Timestamp.ToText(ctx.Now)), ("$by", ctx.Principal));
+            ctx.Db.Directory.QueueMail(new OutboxMessage
+            {
+                MessageId = id, Kind = kind, From = from, To = to, Subject = message.Subject ?? "", RelatedType = relatedType, RelatedId = relatedId,
+                State = OutboxState.Pending, CreatedAt = ctx.Now, CreatedBy = ctx.Principal,
+            }, message.Body ?? "");
             return id;
         }
 
@@ -78,8 +76,7 @@ namespace CallRecordingAdmin.Engine.Directories
         {
             var pending = messageIds.Select(Load).Where(m => m.State == OutboxState.Pending).ToList();
             if (pending.Count == 0) return messageIds.Select(Load).ToList();
-            var bodies = _store.Db.Query("SELECT id, body FROM mail_outbox WHERE state = 'Pending'", null, r => (Id: r.GetString(0), Body: r.GetString(1)))
-                .ToDictionary(x => x.Id, x => x.Body);
+            var bodies = _store.Database.Read(s => s.Directory.PendingBodies());
             var deliveries = mailer.Send(pending.Select(m => new MailMessage { From = m.From, To = m.To, Subject = m.Subject, Body = bodies[m.MessageId] }).ToList());
             _store.Change("record mail deliveries", ctx =>
             {
@@ -87,8 +84,7 @@ namespace CallRecordingAdmin.Engine.Directories
                 {
                     var d = deliveries[i];
                     var result = d.Accepted ? (onAccepted?.Invoke(ctx, pending[i]) ?? "") : (d.ErrorId ?? "MailRefused") + ": " + d.Message;
-                    ctx.Execute("UPDATE mail_outbox SET state = $s, attempted_at = $t, result = $r WHERE id = $id AND state = 'Pending'",
-                        ("$s", d.Accepted ? "Sent" : "Refused"), ("$t", Timestamp.ToText(ctx.Now)), ("$r", result), ("$id", pending[i].MessageId));
+                    ctx.Db.Directory.RecordDelivery(pending[i].MessageId, d.Accepted ? OutboxState.Sent : OutboxState.Refused, ctx.Now, result);
                     ctx.Audit(d.Accepted ? "MailSent" : "MailRefused", "Mail", pending[i].MessageId, new Dictionary<string, object>
                     {
                         ["kind"] = pending[i].Kind, ["to"] = pending[i].To, ["from"] = pending[i].From, ["result"] = result,
@@ -99,38 +95,20 @@ namespace CallRecordingAdmin.Engine.Directories
             return messageIds.Select(Load).ToList();
         }
 
-        /// <summary>Outbox rows, newest first: by state, kind and creation time.</summary>
+        /// <summary>Outbox rows, newest first: by state, kind and creation time. Streams within one read session.</summary>
         public IEnumerable<OutboxMessage> Get(OutboxState? state = null, string kind = null, DateTimeOffset? after = null)
         {
-            var where = new List<string>();
-            if (state.HasValue) where.Add("state = $s");
-            if (!string.IsNullOrWhiteSpace(kind)) where.Add(SqliteLike.HasWildcard(kind) ? "kind LIKE $k ESCAPE '\\'" : "kind = $k COLLATE NOCASE");
-            if (after.HasValue) where.Add("created_at >= $after");
-            return _store.Db.Query("SELECT * FROM mail_outbox" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY created_at DESC, id", cmd =>
+            using (var session = _store.Database.Read())
             {
-                if (state.HasValue) cmd.Parameters.AddWithValue("$s", state.Value.ToString());
-                if (!string.IsNullOrWhiteSpace(kind)) cmd.Parameters.AddWithValue("$k", SqliteLike.HasWildcard(kind) ? SqliteLike.From(kind) : kind.Trim());
-                if (after.HasValue) cmd.Parameters.AddWithValue("$after", Timestamp.ToText(after.Value));
-            }, Map);
+                foreach (var m in session.Directory.Outbox(state, kind, after)) yield return m;
+            }
         }
-
-        private static OutboxMessage Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new OutboxMessage
-        {
-            MessageId = r.Text("id"), Kind = r.Text("kind"), From = r.Text("sender"), To = r.Text("recipient"), Subject = r.Text("subject"),
-            State = (OutboxState)Enum.Parse(typeof(OutboxState), r.Text("state")), RelatedType = r.Text("related_type"), RelatedId = r.Text("related_id"),
-            CreatedAt = r.Time("created_at"), CreatedBy = r.Text("created_by"), AttemptedAt = r.NullableTime("attempted_at"), Result = r.Text("result") ?? "",
-        };
 
         public OutboxMessage Load(string id)
         {
-            var found = _store.Db.Query("SELECT * FROM mail_outbox WHERE id = $id", cmd => cmd.Parameters.AddWithValue("$id", id), r => new OutboxMessage
-            {
-                MessageId = r.Text("id"), Kind = r.Text("kind"), From = r.Text("sender"), To = r.Text("recipient"), Subject = r.Text("subject"),
-                State = (OutboxState)Enum.Parse(typeof(OutboxState), r.Text("state")), RelatedType = r.Text("related_type"), RelatedId = r.Text("related_id"),
-                CreatedAt = r.Time("created_at"), CreatedBy = r.Text("created_by"), AttemptedAt = r.NullableTime("attempted_at"), Result = r.Text("result") ?? "",
-            }).ToList();
-            if (found.Count == 0) throw new PolicyException("MailNotFound", FailureKind.ObjectNotFound, "There is no outbox message '" + id + "'.", id);
-            return found[0];
+            var found = _store.Database.Read(s => s.Directory.FindMail(id));
+            if (found == null) throw new PolicyException("MailNotFound", FailureKind.ObjectNotFound, "There is no outbox message '" + id + "'.", id);
+            return found;
         }
     }
 }

@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Investigations
 {
@@ -54,9 +52,11 @@ namespace CallRecordingAdmin.Engine.Investigations
             {
                 ctx.RequireAny("request investigations", null, null, RecordingRole.Administrator, RecordingRole.DataProtectionOfficer, RecordingRole.SecurityTeam);
                 var id = Ids.New("inv");
-                ctx.Execute(@"INSERT INTO investigation_request(id, subject, basis, justification, form_reference, status, requested_at, requested_by)
-                              VALUES ($id, $s, $b, $j, $f, 'Pending', $t, $p)",
-                    ("$id", id), ("$s", who), ("$b", basis.ToString()), ("$j", why), ("$f", form), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
+                ctx.Db.Investigations.Insert(new InvestigationRequest
+                {
+                    InvestigationId = id, Subject = who, Basis = basis, Justification = why, FormReference = form, Status = InvestigationStatus.Pending,
+                    RequestedAt = ctx.Now, RequestedBy = ctx.Principal,
+                });
                 ctx.Audit("NewInvestigationRequest", "InvestigationRequest", id, new Dictionary<string, object> { ["subject"] = who, ["basis"] = basis.ToString(), ["formReference"] = form });
                 return Load(ctx, id);
             });
@@ -73,14 +73,9 @@ namespace CallRecordingAdmin.Engine.Investigations
                 {
                     throw new PolicyException("InvestigationNotPending", FailureKind.InvalidOperation, "investigation " + investigationId + " is " + inv.Status + ".", investigationId);
                 }
-                if (SeparationOfDuties.IsSamePerson(ctx, inv.RequestedBy, "NewInvestigationRequest", inv.InvestigationId))
-                {
-                    throw new PolicyException("SeparationOfDuties", FailureKind.PermissionDenied,
-                        SeparationOfDuties.Who(ctx, inv.RequestedBy) + " requested investigation " + investigationId + " and cannot also decide it.", investigationId, "3.2");
-                }
-                var status = approve ? "Approved" : "Denied";
-                ctx.Execute("UPDATE investigation_request SET status = $s, decided_at = $t, decided_by = $p, decision_reason = $r WHERE id = $id",
-                    ("$s", status), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$r", why), ("$id", inv.InvestigationId));
+                SeparationOfDuties.RequireOtherPerson(ctx, inv.RequestedBy, "NewInvestigationRequest", inv.InvestigationId,
+                    " requested investigation " + investigationId + " and cannot also decide it.", "3.2", investigationId);
+                ctx.Db.Investigations.Decide(inv.InvestigationId, approve ? InvestigationStatus.Approved : InvestigationStatus.Denied, ctx.Now, ctx.Principal, why);
                 ctx.Audit(approve ? "ApproveInvestigationRequest" : "DenyInvestigationRequest", "InvestigationRequest", inv.InvestigationId,
                     new Dictionary<string, object> { ["subject"] = inv.Subject, ["reason"] = why });
                 return Load(ctx, inv.InvestigationId);
@@ -89,36 +84,12 @@ namespace CallRecordingAdmin.Engine.Investigations
 
         public IEnumerable<InvestigationRequest> Get(string investigationId, InvestigationStatus? status)
         {
-            var where = new List<string>();
-            if (!string.IsNullOrEmpty(investigationId)) where.Add("id = $id");
-            if (status.HasValue) where.Add("status = $st");
-            return _store.Db.Query("SELECT * FROM investigation_request" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY requested_at",
-                cmd => { cmd.Parameters.AddWithValue("$id", (object)investigationId?.Trim() ?? DBNull.Value); cmd.Parameters.AddWithValue("$st", status?.ToString() ?? ""); }, Map);
+            var found = _store.Database.Read(db => db.Investigations.Query(investigationId, status));
+            foreach (var inv in found) yield return inv;
         }
 
-        private static InvestigationRequest Load(ChangeContext ctx, string id)
-        {
-            using (var cmd = ctx.Command("SELECT * FROM investigation_request WHERE id = $id", ("$id", id?.Trim())))
-            using (var r = cmd.ExecuteReader())
-            {
-                if (!r.Read()) throw new PolicyException("InvestigationNotFound", FailureKind.ObjectNotFound, "There is no investigation request '" + id + "'.", id);
-                return Map(r);
-            }
-        }
-
-        private static InvestigationRequest Map(SqliteDataReader r) => new InvestigationRequest
-        {
-            InvestigationId = r.Text("id"),
-            Subject = r.Text("subject"),
-            Basis = (InvestigationBasis)Enum.Parse(typeof(InvestigationBasis), r.Text("basis")),
-            Justification = r.Text("justification"),
-            FormReference = r.Text("form_reference"),
-            Status = (InvestigationStatus)Enum.Parse(typeof(InvestigationStatus), r.Text("status")),
-            RequestedAt = r.Time("requested_at"),
-            RequestedBy = r.Text("requested_by"),
-            DecidedAt = r.NullableTime("decided_at"),
-            DecidedBy = r.Text("decided_by"),
-            DecisionReason = r.Text("decision_reason"),
-        };
+        private static InvestigationRequest Load(ChangeContext ctx, string id) =>
+            ctx.Db.Investigations.Find(id) ??
+            throw new PolicyException("InvestigationNotFound", FailureKind.ObjectNotFound, "There is no investigation request '" + id + "'.", id);
     }
 }

@@ -36,5 +36,11 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
 
         /// <summary>The database's own consistency check: one line "ok" when it holds.</summary>
         IReadOnlyList<string> CheckIntegrity();
+
+        /// <summary>
+        /// A consistent copy of the whole database, taken while it is in use, into <paramref name="file"/> (an empty file
+        /// the caller made): self-contained, so it opens read-only anywhere (RecordingStore.OpenCopy). Backup-RecordingStore uses it.
+        /// </summary>
+        void CopyTo(string file);
     }
 }

@@ -33,6 +33,10 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
         IInvestigationRepository Investigations { get; }
         ISubjectAccessRepository SubjectAccess { get; }
         IAuditRepository Audit { get; }
+        /// <summary>Store-wide reads for Test-RecordingStore and Get-RecordingStore (added by issue 10 P3).</summary>
+        Store.IStoreHealthRepository Health { get; }
+        /// <summary>Call participants and the mail outbox of the directory features (added by issue 10 P3).</summary>
+        Directories.IDirectoryRepository Directory { get; }
         INoticeRepository Notices { get; }
         IComplianceRepository Compliance { get; }
     }

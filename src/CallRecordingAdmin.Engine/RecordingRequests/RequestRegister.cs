@@ -1,14 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
-using CallRecordingAdmin.Engine.Audit;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.ServiceAreas;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.RecordingRequests
 {
@@ -19,7 +15,6 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
     /// </summary>
     public sealed class RequestRegister
     {
-        private const string Select = "SELECT rr.*, sa.name AS area_name FROM recording_request rr JOIN service_area sa ON sa.id = rr.service_area_id";
         private readonly RecordingStore _store;
 
         internal RequestRegister(RecordingStore store) { _store = store; }
@@ -56,7 +51,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
             }
             return _store.Change("make recording requests", ctx =>
             {
-                if (d.Until.HasValue && d.Until.Value <= ctx.Now)
+                if (RequestRules.UntilHasPassed(d.Until, ctx.Now))
                 {
                     throw new PolicyException("RequestUntilInPast", FailureKind.InvalidArgument,
                         "a time-limited request must end in the future; " + Timestamp.ToText(d.Until.Value) + " has passed.", d.Until.Value, "2.2");
@@ -65,18 +60,13 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                 var id = Ids.New("req");
                 var purposes = string.Join(", ", d.Purposes.Distinct().OrderBy(p => p));
                 var regimes = string.Join(", ", (d.RelatedRegimes ?? new RelatedRegime[0]).Distinct().OrderBy(r => r));
-                ctx.Execute(@"INSERT INTO recording_request(id, service_area_id, business_reason, purposes, retention_value, retention_unit, until, dpia_reference, dpo_advice,
-                                special_category_data, identity_validation, payment_card_data, related_regimes, notes, status, requested_at, requested_by)
-                              VALUES ($id, $a, $br, $pu, $rv, $ru, $until, $dpia, $dpo, $sc, $iv, $pc, $rg, $notes, 'Pending', $t, $p)",
-                    ("$id", id), ("$a", area.Id), ("$br", reason), ("$pu", purposes), ("$rv", d.Retention.Value), ("$ru", d.Retention.Unit.ToString()),
-                    ("$until", d.Until.HasValue ? Timestamp.ToText(d.Until.Value) : null), ("$dpia", Optional(d.DpiaReference)), ("$dpo", Optional(d.DpoAdvice)),
-                    ("$sc", d.SpecialCategoryData ? 1 : 0), ("$iv", d.IdentityValidation ? 1 : 0), ("$pc", d.PaymentCardData ? 1 : 0),
-                    ("$rg", regimes), ("$notes", Optional(d.Notes)), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
-                foreach (var level in d.AccessLevels)
+                ctx.Db.Requests.Insert(new RecordingRequest
                 {
-                    ctx.Execute("INSERT INTO request_access_level(request_id, staff_group, rights) VALUES ($id, $g, $r)",
-                        ("$id", id), ("$g", level.StaffGroup), ("$r", string.Join("+", level.Rights)));
-                }
+                    RequestId = id, BusinessReason = reason, Purposes = purposes, Until = d.Until,
+                    DpiaReference = Optional(d.DpiaReference), DpoAdvice = Optional(d.DpoAdvice),
+                    SpecialCategoryData = d.SpecialCategoryData, IdentityValidation = d.IdentityValidation, PaymentCardData = d.PaymentCardData,
+                    RelatedRegimes = regimes, Notes = Optional(d.Notes), RequestedAt = ctx.Now, RequestedBy = ctx.Principal,
+                }, area.Id, d.Retention, d.AccessLevels);
                 ctx.Audit("NewRecordingRequest", "RecordingRequest", id, new Dictionary<string, object>
                 {
                     ["serviceArea"] = area.Name, ["purposes"] = purposes, ["retention"] = d.Retention.ToString(),
@@ -107,23 +97,21 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                     ctx.Require(RecordingRole.Administrator, "complete another person's recording request");
                 }
                 RequirePending(request, "changed");
-                var sets = new List<string>();
-                var args = new List<(string, object)> { ("$id", request.RequestId) };
                 var details = new Dictionary<string, object>();
-                void Set(string column, string value, string key)
+                // null: not given (left as it is); "": cleared
+                string Set(string value, string key)
                 {
-                    if (value == null) return;
-                    sets.Add(column + " = $" + key);
-                    args.Add(("$" + key, Optional(value)));
+                    if (value == null) return null;
                     details[key] = Optional(value) ?? "";
+                    return Optional(value) ?? "";
                 }
                 if (change.BusinessReason != null) Required(change.BusinessReason, "BusinessReasonRequired", "clear business reasons for call recording");
-                Set("business_reason", change.BusinessReason, "businessReason");
-                Set("dpia_reference", change.DpiaReference, "dpiaReference");
-                Set("dpo_advice", change.DpoAdvice, "dpoAdvice");
-                Set("notes", change.Notes, "notes");
-                if (sets.Count == 0) return request;
-                ctx.Execute("UPDATE recording_request SET " + string.Join(", ", sets) + " WHERE id = $id", args.ToArray());
+                var businessReason = Set(change.BusinessReason, "businessReason");
+                var dpia = Set(change.DpiaReference, "dpiaReference");
+                var dpo = Set(change.DpoAdvice, "dpoAdvice");
+                var notes = Set(change.Notes, "notes");
+                if (details.Count == 0) return request;
+                ctx.Db.Requests.Complete(request.RequestId, businessReason, dpia, dpo, notes);
                 ctx.Audit("SetRecordingRequest", "RecordingRequest", request.RequestId, details);
                 return Load(ctx, request.RequestId);
             });
@@ -149,10 +137,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                     ConsultationId = Ids.New("cons"), RequestId = request.RequestId, Team = team, Outcome = outcome,
                     Mitigations = string.Join("; ", mitigationList), Notes = Optional(notes), RecordedAt = ctx.Now, RecordedBy = ctx.Principal,
                 };
-                ctx.Execute(@"INSERT INTO request_consultation(id, request_id, team, outcome, mitigations, notes, recorded_at, recorded_by)
-                              VALUES ($id, $r, $team, $o, $m, $n, $t, $p)",
-                    ("$id", c.ConsultationId), ("$r", c.RequestId), ("$team", team.ToString()), ("$o", outcome.ToString()),
-                    ("$m", c.Mitigations), ("$n", c.Notes), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal));
+                ctx.Db.Requests.AddConsultation(c);
                 ctx.Audit("AddRequestConsultation", "RecordingRequest", request.RequestId, new Dictionary<string, object>
                 {
                     ["consultationId"] = c.ConsultationId, ["team"] = team.ToString(), ["outcome"] = outcome.ToString(),
@@ -163,7 +148,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
         }
 
         public IReadOnlyList<RequestConsultation> Consultations(string requestId) =>
-            _store.Db.Read(c => LoadConsultations(c, null, requestId));
+            _store.Database.Read(db => db.Requests.Consultations(requestId));
 
         /// <summary>
         /// Approves a pending request. <paramref name="effectiveFrom"/> (in the past) brings in an authorisation
@@ -176,11 +161,8 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                 ctx.Require(RecordingRole.NetworkServicesManager, "approve recording requests", null, null, "2.2");
                 var request = Load(ctx, requestId);
                 RequirePending(request, "approved");
-                if (SeparationOfDuties.IsSamePerson(ctx, request.RequestedBy, "NewRecordingRequest", request.RequestId))
-                {
-                    throw new PolicyException("SeparationOfDuties", FailureKind.PermissionDenied,
-                        SeparationOfDuties.Who(ctx, request.RequestedBy) + " made request " + request.RequestId + " and cannot also approve it; another Network Services Manager must decide.", request.RequestId, "2.2");
-                }
+                SeparationOfDuties.RequireOtherPerson(ctx, request.RequestedBy, "NewRecordingRequest", request.RequestId,
+                    " made request " + request.RequestId + " and cannot also approve it; another Network Services Manager must decide.", "2.2");
                 if (request.DpiaReference == null)
                 {
                     throw new PolicyException("DpiaRequired", FailureKind.InvalidOperation,
@@ -191,7 +173,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                     throw new PolicyException("DpoAdviceRequired", FailureKind.InvalidOperation,
                         "request " + request.RequestId + " has no advice from the Data Protection Officer; it must be included before a decision (Set-RecordingRequest -DpoAdvice).", request.RequestId, "2.2");
                 }
-                var consultations = LoadConsultations(ctx.Connection, ctx.Transaction, request.RequestId);
+                var consultations = ctx.Db.Requests.Consultations(request.RequestId);
                 var against = RequestRules.Opposed(consultations).Select(t => t.ToString()).ToList();
                 if (against.Count > 0)
                 {
@@ -215,24 +197,22 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                     throw new PolicyException("EffectiveFromInFuture", FailureKind.InvalidArgument,
                         "-EffectiveFrom brings in an authorisation that already exists and must lie in the past; " + Timestamp.ToText(from) + " is in the future.", from);
                 }
-                if (request.Until.HasValue && request.Until.Value <= ctx.Now)
+                if (RequestRules.UntilHasPassed(request.Until, ctx.Now))
                 {
                     throw new PolicyException("RequestUntilInPast", FailureKind.InvalidArgument,
                         "request " + request.RequestId + " was limited to " + Timestamp.ToText(request.Until.Value) + ", which has passed; make a new request.", request.RequestId, "2.2");
                 }
-                ctx.Execute("UPDATE recording_request SET status = 'Approved', decided_at = $t, decided_by = $p, decision_comment = $c, effective_from = $f WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$c", Optional(comment)), ("$f", Timestamp.ToText(from)), ("$id", request.RequestId));
+                ctx.Db.Requests.Decide(request.RequestId, RequestStatus.Approved, ctx.Now, ctx.Principal, Optional(comment), from);
                 var area = ServiceAreaRegister.Find(ctx, request.ServiceArea);
                 var retention = request.RetentionMonths.HasValue ? RetentionPeriod.FromMonths(request.RetentionMonths.Value) : RetentionPeriod.FromDays(request.RetentionDays.Value);
-                ctx.Execute("UPDATE service_area SET retention_value = $v, retention_unit = $u, modified_at = $t, modified_by = $p WHERE id = $id",
-                    ("$v", retention.Value), ("$u", retention.Unit.ToString()), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$id", area.Id));
-                var rescheduled = Recordings.RecordingRegister.RecomputeExpiry(ctx, area.Id, retention);
-                ctx.Audit("ApproveRecordingRequest", "RecordingRequest", request.RequestId, new Dictionary<string, object>
+                var details = new Dictionary<string, object>
                 {
                     ["serviceArea"] = area.Name, ["decidedAt"] = ctx.Now, ["effectiveFrom"] = from, ["until"] = request.Until,
-                    ["comment"] = Optional(comment), ["retention"] = area.Retention == retention.ToString() ? null : area.Retention + " -> " + retention,
-                    ["recordingsRescheduled"] = rescheduled == 0 ? null : (object)rescheduled,
-                });
+                    ["comment"] = Optional(comment),
+                };
+                // the request's retention becomes the area's: the one writer, with the same audit details as Set-ServiceArea
+                ChangeRetention.Apply(ctx, area, retention, details);
+                ctx.Audit("ApproveRecordingRequest", "RecordingRequest", request.RequestId, details);
                 return Load(ctx, request.RequestId);
             });
         }
@@ -245,8 +225,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                 ctx.Require(RecordingRole.NetworkServicesManager, "deny recording requests", null, null, "2.2");
                 var request = Load(ctx, requestId);
                 RequirePending(request, "denied");
-                ctx.Execute("UPDATE recording_request SET status = 'Denied', decided_at = $t, decided_by = $p, decision_comment = $c WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$c", why), ("$id", request.RequestId));
+                ctx.Db.Requests.Decide(request.RequestId, RequestStatus.Denied, ctx.Now, ctx.Principal, why, null);
                 ctx.Audit("DenyRecordingRequest", "RecordingRequest", request.RequestId, new Dictionary<string, object> { ["serviceArea"] = request.ServiceArea, ["reason"] = why });
                 return Load(ctx, request.RequestId);
             });
@@ -264,44 +243,21 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                     throw new PolicyException("RequestNotApproved", FailureKind.InvalidOperation,
                         "request " + request.RequestId + " is " + request.Status + "; only an approved, unexpired authorisation can be stopped.", request.RequestId);
                 }
-                ctx.Execute("UPDATE recording_request SET status = 'Stopped', stopped_at = $t, stopped_by = $p, stop_reason = $r WHERE id = $id",
-                    ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal), ("$r", why), ("$id", request.RequestId));
+                ctx.Db.Requests.Stop(request.RequestId, ctx.Now, ctx.Principal, why);
                 ctx.Audit("StopRecordingRequest", "RecordingRequest", request.RequestId, new Dictionary<string, object> { ["serviceArea"] = request.ServiceArea, ["reason"] = why });
                 return Load(ctx, request.RequestId);
             });
         }
 
+        /// <summary>The requests <paramref name="q"/> selects, each with its status at this moment (<see cref="RequestRules.StatusAt"/>): one read session, four statements.</summary>
         public IEnumerable<RecordingRequest> Get(RecordingRequestQuery q)
         {
             var now = _store.Clock.UtcNow;
-            var where = new List<string>();
-            var args = new List<(string, object)> { ("$now", Timestamp.ToText(now)) };
-            if (!string.IsNullOrEmpty(q.RequestId)) { where.Add("rr.id = $id"); args.Add(("$id", q.RequestId.Trim())); }
-            if (!string.IsNullOrEmpty(q.ServiceArea))
+            var requests = _store.Database.Read(db => db.Requests.Query(q, now));
+            foreach (var request in requests)
             {
-                var (areaSql, arg) = ServiceAreas.ServiceAreaRegister.Selector(q.ServiceArea, "sa.name", "sa.id", "$a");
-                where.Add(areaSql);
-                args.Add(arg);
-            }
-            if (q.Status.HasValue)
-            {
-                switch (q.Status.Value)
-                {
-                    case RequestStatus.Approved: where.Add("rr.status = 'Approved' AND (rr.until IS NULL OR rr.until > $now)"); break;
-                    case RequestStatus.Expired: where.Add("rr.status = 'Approved' AND rr.until <= $now"); break;
-                    default: where.Add("rr.status = $st"); args.Add(("$st", q.Status.Value.ToString())); break;
-                }
-            }
-            if (q.ExpiringWithinDays.HasValue)
-            {
-                where.Add("rr.status = 'Approved' AND rr.until > $now AND rr.until <= $horizon");
-                args.Add(("$horizon", Timestamp.ToText(now.AddDays(q.ExpiringWithinDays.Value))));
-            }
-            var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY rr.requested_at, rr.id";
-            var ids = _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, r => r.Text("id"));
-            foreach (var id in ids)
-            {
-                yield return _store.Db.Read(c => Load(c, null, now, id));
+                request.Status = RequestRules.StatusAt(request.Status, request.Until, now);
+                yield return request;
             }
         }
 
@@ -314,100 +270,15 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
             }
         }
 
-        private static RecordingRequest Load(ChangeContext ctx, string requestId) => Load(ctx.Connection, ctx.Transaction, ctx.Now, requestId);
-
-        private static RecordingRequest Load(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now, string requestId)
+        private static RecordingRequest Load(ChangeContext ctx, string requestId)
         {
-            RecordingRequest q;
-            using (var cmd = PolicyDb.Command(c, tx, Select + " WHERE rr.id = $id", ("$id", requestId?.Trim())))
-            using (var r = cmd.ExecuteReader())
+            var request = ctx.Db.Requests.Find(requestId);
+            if (request == null)
             {
-                if (!r.Read())
-                {
-                    throw new PolicyException("RecordingRequestNotFound", FailureKind.ObjectNotFound, "There is no recording request '" + requestId + "'.", requestId);
-                }
-                var unit = r.Text("retention_unit");
-                var value = (int)r.Long("retention_value");
-                var until = r.NullableTime("until");
-                var status = (RequestStatus)Enum.Parse(typeof(RequestStatus), r.Text("status"));
-                if (status == RequestStatus.Approved && until.HasValue && until.Value <= now)
-                {
-                    status = RequestStatus.Expired;
-                }
-                q = new RecordingRequest
-                {
-                    RequestId = r.Text("id"),
-                    ServiceArea = r.Text("area_name"),
-                    Status = status,
-                    BusinessReason = r.Text("business_reason"),
-                    Purposes = r.Text("purposes"),
-                    Retention = RetentionPeriod.Create(value, unit == "Days" ? RetentionUnit.Days : RetentionUnit.Months).ToString(),
-                    RetentionDays = unit == "Days" ? value : (int?)null,
-                    RetentionMonths = unit == "Months" ? value : (int?)null,
-                    Until = until,
-                    DpiaReference = r.Text("dpia_reference"),
-                    DpoAdvice = r.Text("dpo_advice"),
-                    SpecialCategoryData = r.Bool("special_category_data"),
-                    IdentityValidation = r.Bool("identity_validation"),
-                    PaymentCardData = r.Bool("payment_card_data"),
-                    RelatedRegimes = r.Text("related_regimes"),
-                    Notes = r.Text("notes"),
-                    RequestedAt = r.Time("requested_at"),
-                    RequestedBy = r.Text("requested_by"),
-                    DecidedAt = r.NullableTime("decided_at"),
-                    DecidedBy = r.Text("decided_by"),
-                    DecisionComment = r.Text("decision_comment"),
-                    EffectiveFrom = r.NullableTime("effective_from"),
-                    StoppedAt = r.NullableTime("stopped_at"),
-                    StoppedBy = r.Text("stopped_by"),
-                    StopReason = r.Text("stop_reason"),
-                };
+                throw new PolicyException("RecordingRequestNotFound", FailureKind.ObjectNotFound, "There is no recording request '" + requestId + "'.", requestId);
             }
-            var levels = new List<string>();
-            using (var cmd = PolicyDb.Command(c, tx, "SELECT staff_group, rights FROM request_access_level WHERE request_id = $id ORDER BY staff_group COLLATE NOCASE", ("$id", q.RequestId)))
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read()) levels.Add(r.GetString(0) + "=" + r.GetString(1));
-            }
-            q.AccessLevels = string.Join("; ", levels);
-            q.Consultations = string.Join("; ", LoadConsultations(c, tx, q.RequestId).Select(x =>
-                x.Team + ": " + x.Outcome + (x.Mitigations == "" ? "" : " (" + x.Mitigations + ")")));
-            var history = new StringBuilder();
-            using (var cmd = PolicyDb.Command(c, tx, "SELECT occurred_at, principal, action FROM audit_event WHERE target = $id AND target_type = 'RecordingRequest' ORDER BY seq", ("$id", q.RequestId)))
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    if (history.Length > 0) history.Append('\n');
-                    history.Append(r.GetString(0)).Append(' ').Append(r.GetString(2)).Append(" by ").Append(r.GetString(1));
-                }
-            }
-            q.History = history.ToString();
-            return q;
-        }
-
-        private static IReadOnlyList<RequestConsultation> LoadConsultations(SqliteConnection c, SqliteTransaction tx, string requestId)
-        {
-            var list = new List<RequestConsultation>();
-            using (var cmd = PolicyDb.Command(c, tx, "SELECT * FROM request_consultation WHERE request_id = $id ORDER BY recorded_at, id", ("$id", requestId)))
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    list.Add(new RequestConsultation
-                    {
-                        ConsultationId = r.Text("id"),
-                        RequestId = r.Text("request_id"),
-                        Team = (ConsultationTeam)Enum.Parse(typeof(ConsultationTeam), r.Text("team")),
-                        Outcome = (ConsultationOutcome)Enum.Parse(typeof(ConsultationOutcome), r.Text("outcome")),
-                        Mitigations = r.Text("mitigations"),
-                        Notes = r.Text("notes"),
-                        RecordedAt = r.Time("recorded_at"),
-                        RecordedBy = r.Text("recorded_by"),
-                    });
-                }
-            }
-            return list;
+            request.Status = RequestRules.StatusAt(request.Status, request.Until, ctx.Now);
+            return request;
         }
     }
 }

@@ -12,6 +12,21 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
     /// </summary>
     public static class RequestRules
     {
+        /// <summary>
+        /// Where a request stands at <paramref name="now"/>: an approved, time-limited request is Expired once its end
+        /// has passed (Expired is never stored). Get-RecordingRequest's Status and its -Status/-ExpiringWithinDays
+        /// filters (SQL written from this rule in the database layer, tested against it) all use it.
+        /// </summary>
+        public static RequestStatus StatusAt(RequestStatus stored, DateTimeOffset? until, DateTimeOffset now) =>
+            stored == RequestStatus.Approved && UntilHasPassed(until, now) ? RequestStatus.Expired : stored;
+
+        /// <summary>True when a time-limited request's end has come: a request may not be made or approved with an end that has passed.</summary>
+        public static bool UntilHasPassed(DateTimeOffset? until, DateTimeOffset now) => ServiceAreas.AreaRules.HasEnded(until, now);
+
+        /// <summary>True when the request is approved at <paramref name="now"/> and its end falls within <paramref name="days"/> days.</summary>
+        public static bool ExpiresWithin(RequestStatus stored, DateTimeOffset? until, DateTimeOffset now, int days) =>
+            StatusAt(stored, until, now) == RequestStatus.Approved && until.HasValue && until.Value <= now.AddDays(days);
+
         public static bool NeedsSecurityConsultation(bool specialCategoryData, bool identityValidation, bool paymentCardData) =>
             specialCategoryData || identityValidation || paymentCardData;
 

@@ -1,20 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text.Json;
-using CallRecordingAdmin.Engine.AccessGrants;
-using CallRecordingAdmin.Engine.AccessLog;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
-using CallRecordingAdmin.Engine.RecordedExtensions;
-using CallRecordingAdmin.Engine.Retention;
-using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.ServiceAreas;
-using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Recordings
 {
@@ -36,32 +24,23 @@ namespace CallRecordingAdmin.Engine.Recordings
         private sealed class Authorisations
         {
             private readonly Dictionary<string, (string AreaId, string AreaName, RetentionPeriod Retention)> _extensions = new Dictionary<string, (string, string, RetentionPeriod)>(StringComparer.Ordinal);
-            private readonly Dictionary<string, List<AuthorisationWindow>> _windows = new Dictionary<string, List<AuthorisationWindow>>(StringComparer.Ordinal);
+            private readonly Dictionary<string, IReadOnlyList<AuthorisationWindow>> _windows = new Dictionary<string, IReadOnlyList<AuthorisationWindow>>(StringComparer.Ordinal);
 
-            public static Authorisations Load(SqliteConnection c, SqliteTransaction tx)
+            /// <summary>The facts of 2.1 and 2.2 for a batch, from the session: every recorded extension with its area, and every area's windows.</summary>
+            public static Authorisations Load(IPolicySession db)
             {
                 var a = new Authorisations();
-                using (var cmd = PolicyDb.Command(c, tx, "SELECT e.number, sa.id, sa.name, sa.retention_value, sa.retention_unit FROM recorded_extension e JOIN service_area sa ON sa.id = e.service_area_id"))
-                using (var r = cmd.ExecuteReader())
+                foreach (var e in db.Extensions.Areas())
                 {
-                    while (r.Read())
-                    {
-                        a._extensions[r.GetString(0)] = (r.GetString(1), r.GetString(2), RetentionPeriod.Create((int)r.GetInt64(3), r.GetString(4) == "Days" ? RetentionUnit.Days : RetentionUnit.Months));
-                    }
+                    a._extensions[e.Number] = (e.AreaId, e.AreaName, e.Retention);
                 }
-                using (var cmd = PolicyDb.Command(c, tx, "SELECT service_area_id, id, effective_from, until, stopped_at FROM recording_request WHERE status IN ('Approved', 'Stopped') ORDER BY effective_from"))
-                using (var r = cmd.ExecuteReader())
+                foreach (var w in db.Requests.Windows(null))
                 {
-                    while (r.Read())
-                    {
-                        if (!a._windows.TryGetValue(r.GetString(0), out var list)) a._windows[r.GetString(0)] = list = new List<AuthorisationWindow>();
-                        list.Add(new AuthorisationWindow(r.GetString(1), Timestamp.Parse(r.GetString(2)), r.IsDBNull(3) ? (DateTimeOffset?)null : Timestamp.Parse(r.GetString(3)), r.IsDBNull(4) ? (DateTimeOffset?)null : Timestamp.Parse(r.GetString(4))));
-                    }
+                    a._windows[w.Key] = w.Value;
                 }
                 return a;
             }
 
-            /// <summary>The area and authorising request of a call; ExtensionNotRecorded or RecordingNotAuthorised otherwise.</summary>
             /// <summary>The service area of a recorded extension; ExtensionNotRecorded otherwise.</summary>
             public (string AreaId, string AreaName, RetentionPeriod Retention) AreaOf(string extension, string callId)
             {
@@ -73,6 +52,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 return area;
             }
 
+            /// <summary>The area and authorising request of a call (<see cref="AreaRules.AuthorisingRequest"/>); ExtensionNotRecorded or RecordingNotAuthorised otherwise.</summary>
             public CallAuthorisation Check(string extension, DateTimeOffset start, string callId)
             {
                 var area = AreaOf(extension, callId);

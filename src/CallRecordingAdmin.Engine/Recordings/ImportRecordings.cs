@@ -79,11 +79,10 @@ namespace CallRecordingAdmin.Engine.Recordings
             var now = _store.Clock.UtcNow;
 
             // Checks that need no content first, in one read, so a refused call costs no encryption.
-            _store.Db.Read(c =>
+            _store.Database.Read(db =>
             {
-                using (var tx = c.BeginTransaction(deferred: true))
                 {
-                    var authorisations = Authorisations.Load(c, tx);
+                    var authorisations = Authorisations.Load(db);
                     foreach (var p in prepared)
                     {
                         try
@@ -176,7 +175,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                     _store.Change("import recordings", "Import", ctx =>
                     {
                         ctx.Require(RecordingRole.Administrator, "import recordings");
-                        var authorisations = Authorisations.Load(ctx.Connection, ctx.Transaction);
+                        var authorisations = Authorisations.Load(ctx.Db);
                         foreach (var p in ready)
                         {
                             try

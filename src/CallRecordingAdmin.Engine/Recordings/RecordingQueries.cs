@@ -92,7 +92,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             if (!string.IsNullOrEmpty(q.CallId)) { where.Add("r.call_id = $call"); args.Add(("$call", q.CallId.Trim())); }
             if (!string.IsNullOrEmpty(q.ServiceArea))
             {
-                var (areaSql, arg) = ServiceAreaRegister.Selector(q.ServiceArea, "sa.name", "sa.id", "$sa");
+                var (areaSql, arg) = PolicyDatabase.Sqlite.SqliteServiceAreaRepository.Filter(ServiceAreas.AreaSelector.Parse(q.ServiceArea), "sa.name", "sa.id", "$sa");
                 where.Add(areaSql);
                 args.Add(arg);
             }

@@ -11,8 +11,8 @@ namespace CallRecordingAdmin.Engine.Roles
         /// <summary>Whether <paramref name="principal"/> holds <paramref name="role"/>; for an area-scoped role, for <paramref name="serviceAreaId"/> when given.</summary>
         bool Holds(string principal, RecordingRole role, string serviceAreaId);
 
-        /// <summary>Assignments by principal (exact, case-insensitive, or a * ? wildcard), role and area name; ordered by principal, role, area. Streams.</summary>
-        IEnumerable<RoleAssignment> Query(string principal, RecordingRole? role, string serviceAreaName);
+        /// <summary>Assignments by principal (exact, case-insensitive, or a * ? wildcard), role and area (<see cref="ServiceAreas.AreaSelector"/>: a name, an id or a wildcard); ordered by principal, role, area. Streams.</summary>
+        IEnumerable<RoleAssignment> Query(string principal, RecordingRole? role, ServiceAreas.AreaSelector serviceArea);
 
         /// <summary>The assignments of <paramref name="role"/> to <paramref name="principal"/> (in <paramref name="serviceAreaId"/> when given).</summary>
         IReadOnlyList<RoleAssignment> Matching(string principal, RecordingRole role, string serviceAreaId);

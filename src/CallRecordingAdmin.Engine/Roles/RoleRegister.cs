@@ -112,7 +112,7 @@ namespace CallRecordingAdmin.Engine.Roles
             // Streams within one read session, closed when the enumeration ends or is abandoned.
             using (var session = _store.Database.Read())
             {
-                foreach (var assignment in session.Roles.Query(principal, role, serviceArea)) yield return assignment;
+                foreach (var assignment in session.Roles.Query(principal, role, AreaSelector.Parse(serviceArea))) yield return assignment;
             }
         }
 

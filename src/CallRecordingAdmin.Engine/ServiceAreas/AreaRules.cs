@@ -36,18 +36,16 @@ namespace CallRecordingAdmin.Engine.ServiceAreas
         /// <summary>The days before an authorisation ends from which the report warns (2.2 time-limited authorisations).</summary>
         public const int ExpiryWarningDays = 30;
 
-        /// <summary>
-        /// The same rule as <see cref="Covers"/>, as an SQL condition on a recording_request row aliased
-        /// <paramref name="alias"/> at the moment bound to <paramref name="atParameter"/> (ISO 8601 text, which orders as time).
-        /// </summary>
-        public static string CoversSql(string alias, string atParameter) =>
-            alias + ".status IN ('Approved', 'Stopped') AND " + alias + ".effective_from <= " + atParameter +
-            " AND (" + alias + ".until IS NULL OR " + alias + ".until > " + atParameter + ")" +
-            " AND (" + alias + ".stopped_at IS NULL OR " + alias + ".stopped_at > " + atParameter + ")";
-
         /// <summary>True when the window authorises recording at <paramref name="at"/>: from its effective date, before its end and before it was stopped.</summary>
         public static bool Covers(AuthorisationWindow w, DateTimeOffset at) =>
-            w.From <= at && (!w.Until.HasValue || w.Until.Value > at) && (!w.StoppedAt.HasValue || w.StoppedAt.Value > at);
+            w.From <= at && !HasEnded(w.Until, at) && !HasEnded(w.StoppedAt, at);
+
+        /// <summary>
+        /// True when an authorisation's end (its until date or the moment it was stopped) has come by <paramref name="at"/>:
+        /// the end itself is outside the authorisation. <see cref="Covers"/> and a request's Expired status
+        /// (<see cref="RecordingRequests.RequestRules.StatusAt"/>) both use it.
+        /// </summary>
+        public static bool HasEnded(DateTimeOffset? end, DateTimeOffset at) => end.HasValue && end.Value <= at;
 
         /// <summary>The request that authorises recording at <paramref name="at"/>, or null when none does.</summary>
         public static string AuthorisingRequest(IEnumerable<AuthorisationWindow> windows, DateTimeOffset at)
@@ -57,6 +55,21 @@ namespace CallRecordingAdmin.Engine.ServiceAreas
                 if (Covers(w, at)) return w.RequestId;
             }
             return null;
+        }
+
+        /// <summary>
+        /// Of the windows that cover <paramref name="at"/>, the one that lasts longest (an open-ended one first, then the
+        /// latest end); null when none does. Get-ServiceArea shows it as the area's AuthorisingRequestId and AuthorisedUntil.
+        /// </summary>
+        public static AuthorisationWindow? LongestAuthorisation(IEnumerable<AuthorisationWindow> windows, DateTimeOffset at)
+        {
+            AuthorisationWindow? best = null;
+            foreach (var w in windows ?? Enumerable.Empty<AuthorisationWindow>())
+            {
+                if (!Covers(w, at)) continue;
+                if (best == null || (best.Value.Until.HasValue && (!w.Until.HasValue || w.Until.Value > best.Value.Until.Value))) best = w;
+            }
+            return best;
         }
 
         /// <summary>

@@ -3,10 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Roles;
 using CallRecordingAdmin.Engine.Store;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.ServiceAreas
 {
@@ -16,16 +14,6 @@ namespace CallRecordingAdmin.Engine.ServiceAreas
         private readonly RecordingStore _store;
 
         internal ServiceAreaRegister(RecordingStore store) { _store = store; }
-
-        private static readonly string Select = @"
-SELECT sa.*,
-       (SELECT count(*) FROM recorded_extension e WHERE e.service_area_id = sa.id) AS extension_count,
-       auth.id AS auth_id, auth.until AS auth_until
-FROM service_area sa
-LEFT JOIN recording_request auth ON auth.id = (
-    SELECT rr.id FROM recording_request rr
-    WHERE rr.service_area_id = sa.id AND " + AreaRules.CoversSql("rr", "$now") + @"
-    ORDER BY (rr.until IS NULL) DESC, rr.until DESC LIMIT 1)";
 
         internal static string NormaliseName(string name)
         {
@@ -50,17 +38,17 @@ LEFT JOIN recording_request auth ON auth.id = (
             return _store.Change("create service areas", ctx =>
             {
                 ctx.Require(RecordingRole.Administrator, "create service areas");
-                if (Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM service_area WHERE name = $n COLLATE NOCASE", ("$n", name))) > 0)
+                if (ctx.Db.ServiceAreas.NameTaken(name, null))
                 {
                     throw new PolicyException("ServiceAreaExists", FailureKind.ResourceExists,
                         "A service area named '" + name + "' already exists (names are compared without regard to case).", name);
                 }
                 var id = Ids.New("area");
-                var now = Timestamp.ToText(ctx.Now);
-                ctx.Execute(@"INSERT INTO service_area(id, name, description, retention_value, retention_unit, customer_notice, automated_notice, created_at, created_by, modified_at, modified_by)
-                              VALUES ($id, $n, $d, $rv, $ru, $cn, $an, $t, $p, $t, $p)",
-                    ("$id", id), ("$n", name), ("$d", draft.Description), ("$rv", draft.Retention.Value), ("$ru", draft.Retention.Unit.ToString()),
-                    ("$cn", draft.CustomerNotice), ("$an", draft.AutomatedNotice ? 1 : 0), ("$t", now), ("$p", ctx.Principal));
+                ctx.Db.ServiceAreas.Insert(new ServiceArea
+                {
+                    Id = id, Name = name, Description = draft.Description, CustomerNotice = draft.CustomerNotice, AutomatedNotice = draft.AutomatedNotice,
+                    CreatedAt = ctx.Now, CreatedBy = ctx.Principal,
+                }, draft.Retention);
                 ctx.Audit("NewServiceArea", "ServiceArea", name, new Dictionary<string, object>
                 {
                     ["id"] = id, ["retention"] = draft.Retention.ToString(), ["description"] = draft.Description,
@@ -70,48 +58,19 @@ LEFT JOIN recording_request auth ON auth.id = (
             });
         }
 
-        /// <summary>Areas whose names match any of <paramref name="names"/> (wildcards allowed); all areas when none are given.</summary>
+        /// <summary>Areas that any of <paramref name="names"/> selects (a name, an id or a wildcard: <see cref="AreaSelector"/>); all areas when none are given.</summary>
         public IEnumerable<ServiceArea> Get(IReadOnlyList<string> names = null)
         {
-            var now = Timestamp.ToText(_store.Clock.UtcNow);
-            var args = new List<(string, object)> { ("$now", now) };
-            var where = new List<string>();
-            if (names != null)
-            {
-                for (var i = 0; i < names.Count; i++)
-                {
-                    var (areaSql, arg) = Selector(names[i], "sa.name", "sa.id", "$n" + i);
-                    where.Add(areaSql);
-                    args.Add(arg);
-                }
-            }
-            var sql = Select + (where.Count > 0 ? " WHERE " + string.Join(" OR ", where) : "") + " ORDER BY sa.name COLLATE NOCASE";
-            return _store.Db.Query(sql, cmd => { foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v); }, Map);
-        }
-
-        /// <summary>
-        /// The one way a -ServiceArea value selects areas in a query, in every cmdlet: a name (any case) or an id
-        /// ("area-…"), or a wildcard pattern over names. <paramref name="nameColumn"/> and <paramref name="idColumn"/>
-        /// are the query's columns; <paramref name="idColumn"/> null means the rows keep only the area's name (the
-        /// access log), and an id is then turned into its name.
-        /// </summary>
-        internal static (string Sql, (string, object) Arg) Selector(string value, string nameColumn, string idColumn, string parameter)
-        {
-            var v = value.Trim();
-            if (SqliteLike.HasWildcard(v)) return (nameColumn + " LIKE " + parameter + " ESCAPE '\\'", (parameter, SqliteLike.From(v)));
-            var byId = idColumn != null ? idColumn + " = " + parameter : nameColumn + " = (SELECT name FROM service_area WHERE id = " + parameter + ")";
-            return ("(" + nameColumn + " = " + parameter + " COLLATE NOCASE OR " + byId + ")", (parameter, v));
+            var now = _store.Clock.UtcNow;
+            var selectors = names?.Select(AreaSelector.Parse).Where(s => s != null).ToList();
+            if (names != null && names.Count > 0 && selectors.Count == 0) yield break; // only blank names: nothing is selected
+            var areas = _store.Database.Read(db => WithAuthorisation(db, db.ServiceAreas.Query(selectors), now));
+            foreach (var area in areas) yield return area;
         }
 
         /// <summary>One area by exact name or id; <c>ServiceAreaNotFound</c> when there is none.</summary>
         public ServiceArea Get(string nameOrId) =>
-            _store.Db.Read(c =>
-            {
-                using (var tx = c.BeginTransaction(deferred: true))
-                {
-                    return Load(c, tx, _store.Clock.UtcNow, FindId(c, tx, nameOrId));
-                }
-            });
+            _store.Database.Read(db => WithAuthorisation(db, new[] { Load(db, FindId(db, nameOrId)) }, _store.Clock.UtcNow)[0]);
 
         public ServiceArea Update(string nameOrId, ServiceAreaChange change)
         {
@@ -121,35 +80,32 @@ LEFT JOIN recording_request auth ON auth.id = (
                 ctx.Require(RecordingRole.Administrator, "change service areas");
                 var before = Find(ctx, nameOrId);
                 var details = new Dictionary<string, object> { ["id"] = before.Id };
-                var sets = new List<string>();
-                var args = new List<(string, object)> { ("$id", before.Id), ("$t", Timestamp.ToText(ctx.Now)), ("$p", ctx.Principal) };
+                string name = null;
                 if (newName != null && newName != before.Name)
                 {
-                    if (Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM service_area WHERE name = $n COLLATE NOCASE AND id <> $id", ("$n", newName), ("$id", before.Id))) > 0)
+                    if (ctx.Db.ServiceAreas.NameTaken(newName, before.Id))
                     {
                         throw new PolicyException("ServiceAreaExists", FailureKind.ResourceExists, "A service area named '" + newName + "' already exists.", newName);
                     }
-                    sets.Add("name = $n"); args.Add(("$n", newName)); details["name"] = before.Name + " -> " + newName;
+                    name = newName;
+                    details["name"] = before.Name + " -> " + newName;
                 }
                 Text.Check(change.Description, "Description", Text.ReasonMax);
                 Text.Check(change.CustomerNotice, "CustomerNotice", Text.ReasonMax);
-                if (change.Description != null) { sets.Add("description = $d"); args.Add(("$d", change.Description)); details["description"] = change.Description; }
-                if (change.Retention.HasValue)
-                {
-                    sets.Add("retention_value = $rv, retention_unit = $ru");
-                    args.Add(("$rv", change.Retention.Value.Value)); args.Add(("$ru", change.Retention.Value.Unit.ToString()));
-                    details["retention"] = before.Retention + " -> " + change.Retention.Value;
-                }
-                if (change.CustomerNotice != null) { sets.Add("customer_notice = $cn"); args.Add(("$cn", change.CustomerNotice)); details["customerNotice"] = change.CustomerNotice; }
-                if (change.AutomatedNotice.HasValue) { sets.Add("automated_notice = $an"); args.Add(("$an", change.AutomatedNotice.Value ? 1 : 0)); details["automatedNotice"] = change.AutomatedNotice.Value; }
-                if (sets.Count == 0)
+                if (change.Description != null) details["description"] = change.Description;
+                if (change.CustomerNotice != null) details["customerNotice"] = change.CustomerNotice;
+                if (change.AutomatedNotice.HasValue) details["automatedNotice"] = change.AutomatedNotice.Value;
+                if (details.Count == 1 && !change.Retention.HasValue)
                 {
                     return before;
                 }
-                ctx.Execute("UPDATE service_area SET " + string.Join(", ", sets) + ", modified_at = $t, modified_by = $p WHERE id = $id", args.ToArray());
+                if (details.Count > 1)
+                {
+                    ctx.Db.ServiceAreas.Update(before.Id, name, change.Description, change.CustomerNotice, change.AutomatedNotice, ctx.Now, ctx.Principal);
+                }
                 if (change.Retention.HasValue)
                 {
-                    details["recordingsRescheduled"] = Recordings.RecordingRegister.RecomputeExpiry(ctx, before.Id, change.Retention.Value);
+                    ChangeRetention.Apply(ctx, before, change.Retention.Value, details);
                 }
                 ctx.Audit("SetServiceArea", "ServiceArea", newName ?? before.Name, details);
                 return Load(ctx, before.Id);
@@ -162,33 +118,27 @@ LEFT JOIN recording_request auth ON auth.id = (
             {
                 ctx.Require(RecordingRole.Administrator, "remove service areas");
                 var area = Find(ctx, nameOrId);
-                var uses = new List<string>();
-                foreach (var (table, what) in new[] { ("recorded_extension", "recorded extension(s)"), ("role_assignment", "role assignment(s)"), ("recording_request", "recording request(s)"), ("recording", "recording(s)"), ("service_area_member", "roster entries") })
-                {
-                    var n = Convert.ToInt64(ctx.Scalar("SELECT count(*) FROM " + table + " WHERE service_area_id = $id", ("$id", area.Id)));
-                    if (n > 0) uses.Add(n + " " + what);
-                }
+                var uses = ctx.Db.ServiceAreas.Uses(area.Id).Select(u => u.Count + " " + u.What).ToList();
                 if (uses.Count > 0)
                 {
                     throw new PolicyException("ServiceAreaInUse", FailureKind.InvalidOperation,
                         "Service area '" + area.Name + "' still has " + string.Join(", ", uses) +
                         "; remove its extensions and roles first. An area with recording requests keeps its history and cannot be removed.", area.Name);
                 }
-                ctx.Execute("DELETE FROM service_area WHERE id = $id", ("$id", area.Id));
+                ctx.Db.ServiceAreas.Delete(area.Id);
                 ctx.Audit("RemoveServiceArea", "ServiceArea", area.Name, new Dictionary<string, object> { ["id"] = area.Id, ["retention"] = area.Retention });
                 return area;
             });
         }
 
-        internal static ServiceArea Find(ChangeContext ctx, string nameOrId) =>
-            Load(ctx.Connection, ctx.Transaction, ctx.Now, FindId(ctx.Connection, ctx.Transaction, nameOrId));
+        /// <summary>One area by exact name (any case) or id, with its authorisation at the change's moment; <c>ServiceAreaNotFound</c> when there is none.</summary>
+        internal static ServiceArea Find(ChangeContext ctx, string nameOrId) => Load(ctx, FindId(ctx.Db, nameOrId));
 
-        internal static ServiceArea Load(ChangeContext ctx, string id) => Load(ctx.Connection, ctx.Transaction, ctx.Now, id);
+        internal static ServiceArea Load(ChangeContext ctx, string id) => WithAuthorisation(ctx.Db, new[] { Load(ctx.Db, id) }, ctx.Now)[0];
 
-        private static string FindId(SqliteConnection c, SqliteTransaction tx, string nameOrId)
+        private static string FindId(IPolicySession db, string nameOrId)
         {
-            var key = nameOrId?.Trim();
-            var id = key == null ? null : PolicyDb.Scalar(c, tx, "SELECT id FROM service_area WHERE name = $n COLLATE NOCASE OR id = $n", ("$n", key)) as string;
+            var id = db.ServiceAreas.FindId(nameOrId);
             if (id == null)
             {
                 throw new PolicyException("ServiceAreaNotFound", FailureKind.ObjectNotFound, "There is no service area named '" + nameOrId + "'.", nameOrId);
@@ -196,40 +146,25 @@ LEFT JOIN recording_request auth ON auth.id = (
             return id;
         }
 
-        private static ServiceArea Load(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now, string id)
-        {
-            using (var cmd = PolicyDb.Command(c, tx, Select + " WHERE sa.id = $id", ("$id", id), ("$now", Timestamp.ToText(now))))
-            using (var r = cmd.ExecuteReader())
-            {
-                r.Read();
-                return Map(r);
-            }
-        }
+        private static ServiceArea Load(IPolicySession db, string id) =>
+            db.ServiceAreas.Load(id) ?? throw new PolicyException("ServiceAreaNotFound", FailureKind.ObjectNotFound, "There is no service area '" + id + "'.", id);
 
-        private static ServiceArea Map(SqliteDataReader r)
+        /// <summary>
+        /// Clauses 2.1/2.2 for the listed areas at <paramref name="now"/>: the request windows of all of them in one query,
+        /// then <see cref="AreaRules.LongestAuthorisation"/> per area (the same <see cref="AreaRules.Covers"/> import uses).
+        /// </summary>
+        private static IReadOnlyList<ServiceArea> WithAuthorisation(IPolicySession db, IReadOnlyList<ServiceArea> areas, DateTimeOffset now)
         {
-            var unit = r.Text("retention_unit");
-            var value = (int)r.Long("retention_value");
-            var period = RetentionPeriod.Create(value, unit == "Days" ? RetentionUnit.Days : RetentionUnit.Months);
-            return new ServiceArea
+            if (areas.Count == 0) return areas;
+            var windows = db.Requests.Windows(areas.Select(a => a.Id).ToList());
+            foreach (var area in areas)
             {
-                Id = r.Text("id"),
-                Name = r.Text("name"),
-                Description = r.Text("description"),
-                Retention = period.ToString(),
-                RetentionDays = period.Unit == RetentionUnit.Days ? value : (int?)null,
-                RetentionMonths = period.Unit == RetentionUnit.Months ? value : (int?)null,
-                CustomerNotice = r.Text("customer_notice"),
-                AutomatedNotice = r.Bool("automated_notice"),
-                ExtensionCount = (int)r.Long("extension_count"),
-                Authorised = r.Text("auth_id") != null,
-                AuthorisedUntil = r.NullableTime("auth_until"),
-                AuthorisingRequestId = r.Text("auth_id"),
-                CreatedAt = r.Time("created_at"),
-                CreatedBy = r.Text("created_by"),
-                ModifiedAt = r.Time("modified_at"),
-                ModifiedBy = r.Text("modified_by"),
-            };
+                var covering = windows.TryGetValue(area.Id, out var list) ? AreaRules.LongestAuthorisation(list, now) : null;
+                area.Authorised = covering.HasValue;
+                area.AuthorisedUntil = covering?.Until;
+                area.AuthorisingRequestId = covering?.RequestId;
+            }
+            return areas;
         }
     }
 }

@@ -80,6 +80,8 @@ namespace CallRecordingAdmin.Engine.Store
         public IDisposable BeginConnectionScope() => _database.BeginScope();
         /// <summary>The policy database, whatever its dialect: sessions and repositories (issue 10).</summary>
         internal IPolicyDatabase Database => _database;
+        /// <summary>A read-only handle on a database copy made by <see cref="IPolicyDatabase.CopyTo"/> (a backup being checked), in this store's dialect.</summary>
+        internal static IPolicyDatabase OpenCopy(string file) => new SqliteDatabase(file, readOnly: true);
         /// <summary>The SQLite database itself, for code whose SQL has not yet moved behind a repository.</summary>
         [Obsolete("Issue 10 P5 removes RecordingStore.Db: use Database (IPolicyDatabase) and the session's repositories.")]
         internal SqliteDatabase Db => _database;

@@ -1,6 +1,5 @@
 using System;
 using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
 
 namespace CallRecordingAdmin.Engine.Store
 {
@@ -14,7 +13,7 @@ namespace CallRecordingAdmin.Engine.Store
     {
         /// <summary>The operating-system account of the latest <paramref name="action"/> event on <paramref name="target"/>; null if none is recorded.</summary>
         internal static string OsAccountOf(ChangeContext ctx, string action, string target) =>
-            ctx.Scalar("SELECT os_account FROM audit_event WHERE target = $t AND action = $a ORDER BY seq DESC LIMIT 1", ("$t", target), ("$a", action)) as string;
+            ctx.Db.Audit.OsAccountOf(action, target);
 
         /// <summary>
         /// True when the acting person is, or may be, the one who did the first step: the same principal, the same
@@ -30,6 +29,19 @@ namespace CallRecordingAdmin.Engine.Store
         /// <summary>Whether the change's actor is the person who did <paramref name="firstAction"/> on <paramref name="target"/> as <paramref name="firstPrincipal"/>.</summary>
         internal static bool IsSamePerson(ChangeContext ctx, string firstPrincipal, string firstAction, string target) =>
             SamePerson(ctx.Principal, ctx.OsAccount, firstPrincipal, OsAccountOf(ctx, firstAction, target), ctx.Store.SharedOsAccount);
+
+        /// <summary>
+        /// Refuses the change (<c>SeparationOfDuties</c>, PermissionDenied) when its actor is the person who did
+        /// <paramref name="firstAction"/> on <paramref name="target"/>: requester ≠ decider for recording requests (2.2) and
+        /// investigations (3.2). The message is who acts followed by <paramref name="why"/>.
+        /// </summary>
+        internal static void RequireOtherPerson(ChangeContext ctx, string firstPrincipal, string firstAction, string target, string why, string clause, object errorTarget = null)
+        {
+            if (IsSamePerson(ctx, firstPrincipal, firstAction, target))
+            {
+                throw new PolicyException("SeparationOfDuties", FailureKind.PermissionDenied, Who(ctx, firstPrincipal) + why, errorTarget ?? target, clause);
+            }
+        }
 
         /// <summary>Words for a refusal: who acts, and under which account when that is what matched.</summary>
         internal static string Who(ChangeContext ctx, string firstPrincipal) =>
@@ -50,9 +62,7 @@ namespace CallRecordingAdmin.Engine.Store
             if (SamePerson(ctx.Principal, ctx.OsAccount, target, null, ctx.Store.SharedOsAccount)) return true;
             if (ctx.Store.SharedOsAccount || string.IsNullOrWhiteSpace(ctx.OsAccount)) return false;
             var other = Principal.OtherSpelling(target) ?? target;
-            return ctx.Scalar(
-                "SELECT 1 FROM audit_event WHERE (principal = $p COLLATE NOCASE OR principal = $q COLLATE NOCASE) AND os_account = $os COLLATE NOCASE LIMIT 1",
-                ("$p", target), ("$q", other), ("$os", ctx.OsAccount.Trim())) != null;
+            return ctx.Db.Audit.HasActedAs(ctx.OsAccount.Trim(), target, other);
         }
 
         /// <summary>

@@ -8,9 +8,7 @@ using System.Text.Json;
 using CallRecordingAdmin.Engine.Audit;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Roles;
-using Microsoft.Data.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Store
 {
@@ -70,7 +68,7 @@ namespace CallRecordingAdmin.Engine.Store
             using (var pending = SafeOutput.Begin(store, database, ownerOnly: true))
             {
                 pending.Stream.Dispose();
-                CopyDatabase(store, pending.TempPath);
+                store.Database.CopyTo(pending.TempPath);
                 pending.Commit();
             }
 
@@ -79,24 +77,17 @@ namespace CallRecordingAdmin.Engine.Store
                 Path = folder, StoreId = store.StoreId, CreatedAt = started.OccurredAt, CreatedBy = store.Identity, KeyFingerprint = store.KeyFingerprint,
                 IncludesRecordings = includeRecordings,
             };
-            var copy = new SqliteDatabase(database, readOnly: true);
-            var head = copy.Read(c =>
-            {
-                using (var cmd = PolicyDb.Command(c, null, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
-                using (var r = cmd.ExecuteReader())
-                {
-                    return r.Read() ? (r.GetInt64(0), r.GetString(1)) : (0L, "");
-                }
-            });
-            result.AuditHeadSequence = head.Item1;
-            result.AuditHeadHash = head.Item2;
+            var copy = RecordingStore.OpenCopy(database);
+            var head = copy.Read(s => s.Audit.Head()) ?? (0L, "");
+            result.AuditHeadSequence = head.Sequence;
+            result.AuditHeadHash = head.Hash;
 
             var files = new List<Dictionary<string, object>> { Entry(folder, database) };
             var recordingsFolder = System.IO.Path.Combine(folder, RecordingStore.RecordingsFolderName);
             OwnerOnly.CreateDirectory(recordingsFolder);
             if (includeRecordings)
             {
-                var rows = copy.Query("SELECT id, file FROM recording WHERE state IN ('Active', 'PendingDelete') ORDER BY file", null, r => (Id: r.GetString(0), File: r.GetString(1))).ToList();
+                var rows = copy.Read(s => s.Health.StoredFiles());
                 var folders = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var row in rows)
                 {
@@ -140,31 +131,6 @@ namespace CallRecordingAdmin.Engine.Store
             DurableFiles.Flush(new[] { manifestPath });
             result.ManifestPath = manifestPath;
             return result;
-        }
-
-        /// <summary>SQLite's online backup into a single self-contained file (rollback journal, so it opens read-only anywhere); Connect-RecordingStore turns WAL back on.</summary>
-        private static void CopyDatabase(RecordingStore store, string database)
-        {
-            var cs = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
-            using (var target = new SqliteConnection(cs))
-            {
-                try
-                {
-                    target.Open();
-                }
-                catch (SqliteException e)
-                {
-                    throw PolicyDb.Translate(e);
-                }
-                OwnerOnly.Restrict(database);
-                store.Db.Read(source =>
-                {
-                    source.BackupDatabase(target);
-                    return 0;
-                });
-                PolicyDb.Execute(target, null, "PRAGMA journal_mode=DELETE;");
-            }
-            using (var f = new FileStream(database, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)) f.Flush(true);
         }
 
         private static bool CopyFile(RecordingStore store, string source, string target)
@@ -334,21 +300,12 @@ namespace CallRecordingAdmin.Engine.Store
                 yield return new StoreFinding("DatabaseIntegrity", FindingSeverity.Error, "The backup has no " + RecordingStore.DatabaseFileName + ".", database);
                 yield break;
             }
-            var db = new SqliteDatabase(database, readOnly: true);
-            List<string> integrity;
+            var db = RecordingStore.OpenCopy(database);
+            IReadOnlyList<string> integrity;
             string problem = null;
             try
             {
-                integrity = db.Read(c =>
-                {
-                    var lines = new List<string>();
-                    using (var cmd = PolicyDb.Command(c, null, "PRAGMA integrity_check"))
-                    using (var r = cmd.ExecuteReader())
-                    {
-                        while (r.Read()) lines.Add(r.GetString(0));
-                    }
-                    return lines;
-                });
+                integrity = db.CheckIntegrity();
             }
             catch (PolicyException e)
             {
@@ -364,23 +321,22 @@ namespace CallRecordingAdmin.Engine.Store
                 ? new StoreFinding("DatabaseIntegrity", FindingSeverity.Ok, "SQLite integrity check of the copied database passed.", database)
                 : new StoreFinding("DatabaseIntegrity", FindingSeverity.Error, "SQLite integrity check: " + string.Join("; ", integrity.Take(10)), database);
 
-            var meta = db.Read(c =>
+            StoreMeta meta;
+            try
             {
-                var m = new Dictionary<string, string>();
-                using (var cmd = PolicyDb.Command(c, null, "SELECT key, value FROM store_meta"))
-                using (var r = cmd.ExecuteReader())
-                {
-                    while (r.Read()) m[r.GetString(0)] = r.GetString(1);
-                }
-                return m;
-            });
-            meta.TryGetValue("store_id", out var dbStoreId);
-            meta.TryGetValue("key_fingerprint", out var dbFingerprint);
+                meta = db.Meta();
+            }
+            catch (KeyNotFoundException)
+            {
+                meta = null; // a copy whose store_meta lacks a fact the module always writes: it belongs to no store
+            }
+            var dbStoreId = meta?.StoreId;
+            var dbFingerprint = meta?.KeyFingerprint;
             yield return string.Equals(dbStoreId, storeId, StringComparison.OrdinalIgnoreCase) && string.Equals(dbFingerprint, fingerprint, StringComparison.Ordinal)
                 ? new StoreFinding("KeyFingerprint", FindingSeverity.Ok, "The copied database belongs to store " + storeId + " and expects the key with fingerprint " + fingerprint + " (the key itself is never in a backup).", database)
                 : new StoreFinding("KeyFingerprint", FindingSeverity.Error, "The copied database's store id or key fingerprint differs from the manifest's.", database);
 
-            var chain = AuditChain.Verify(db, dbStoreId, new AuditCheckpoint { StoreId = storeId, Sequence = headSeq, Hash = headHash, Path = manifestPath });
+            var chain = db.Read(s => AuditChain.Verify(s.Audit, dbStoreId, new AuditCheckpoint { StoreId = storeId, Sequence = headSeq, Hash = headHash, Path = manifestPath }));
             yield return chain.IsValid
                 ? new StoreFinding("AuditChain", FindingSeverity.Ok, "The audit chain of the copy holds over " + chain.EventCount + " events and ends at the head the manifest recorded (" + headSeq + ").", database)
                 : new StoreFinding("AuditChain", FindingSeverity.Error, chain.Problem, chain.FirstBrokenSequence?.ToString());

@@ -5,7 +5,6 @@ using System.Linq;
 using CallRecordingAdmin.Engine.Audit;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
 
@@ -14,7 +13,7 @@ namespace CallRecordingAdmin.Engine.Store
     /// <summary>
     /// The checks of Test-RecordingStore: the database's integrity and references, the audit chain, the key, permissions,
     /// separation of duties and every recording's file. It reports; it never repairs or deletes. Split out of
-    /// RecordingStore.cs (issue 10); P3 moves its SQL behind a health repository.
+    /// RecordingStore.cs (issue 10); its reads go through IStoreHealthRepository and IAuditRepository (P3).
     /// </summary>
     internal sealed class StoreHealth
     {
@@ -31,9 +30,7 @@ namespace CallRecordingAdmin.Engine.Store
         private string EffectiveKeyPath => _store.EffectiveKeyPath;
         private const string KeyPathVariable = RecordingStore.KeyPathVariable;
         private const string RecordingsFolderName = RecordingStore.RecordingsFolderName;
-#pragma warning disable CS0618 // the SQL here moves behind a repository in issue 10 P3
-        private SqliteDatabase Db => _store.Db;
-#pragma warning restore CS0618
+        private PolicyDatabase.IPolicyDatabase Db => _store.Database;
         private RecordingRegister Recordings => _store.Recordings;
         private T Change<T>(string doing, Func<ChangeContext, T> work) => _store.Change(doing, work);
         private byte[] ReadMasterKey() => _store.ReadMasterKey();
@@ -78,12 +75,12 @@ namespace CallRecordingAdmin.Engine.Store
                 ? new StoreFinding("DatabaseIntegrity", FindingSeverity.Ok, "SQLite integrity check passed.", DatabasePath)
                 : new StoreFinding("DatabaseIntegrity", FindingSeverity.Error, "SQLite integrity check: " + string.Join("; ", integrity.Take(10)), DatabasePath);
 
-            var fk = Db.Read(c => Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM pragma_foreign_key_check")));
+            var fk = Db.Read(s => s.Health.BrokenReferences());
             yield return fk == 0
                 ? new StoreFinding("ForeignKeys", FindingSeverity.Ok, "Every reference points at an existing row.", DatabasePath)
                 : new StoreFinding("ForeignKeys", FindingSeverity.Error, fk + " row(s) refer to rows that do not exist.", DatabasePath);
 
-            var chain = AuditChain.Verify(Db, StoreId, null);
+            var chain = Db.Read(s => AuditChain.Verify(s.Audit, StoreId, null));
             yield return chain.IsValid
                 ? new StoreFinding("AuditChain", FindingSeverity.Ok, "The audit chain holds over " + chain.EventCount + " events (head " + chain.HeadSequence + ").", DatabasePath)
                 : new StoreFinding("AuditChain", FindingSeverity.Error, chain.Problem, chain.FirstBrokenSequence?.ToString());
@@ -100,16 +97,15 @@ namespace CallRecordingAdmin.Engine.Store
             var root = System.IO.Path.Combine(Path, RecordingsFolderName);
             var expected = new HashSet<string>(StringComparer.Ordinal);
             long missing = 0, active = 0;
-            var rows = Db.Query("SELECT id, state FROM recording WHERE state IN ('Active', 'PendingDelete')", null, r => (Id: r.GetString(0), State: r.GetString(1)));
-            foreach (var row in rows)
+            foreach (var row in Rows(s => s.Health.StoredRecordings()))
             {
                 var file = Recordings.StoredFile(row.Id);
-                if (row.State == "PendingDelete")
+                if (row.State == RecordingState.PendingDelete)
                 {
                     if (File.Exists(file))
                     {
                         expected.Add(file);
-                        if (Db.Read(c => Retention.RecordingDeletion.HasFailed(c, row.Id)))
+                        if (Db.Read(s => s.Audit.Any(Retention.RecordingDeletion.FailedAction, row.Id)))
                         {
                             yield return new StoreFinding("RecordingDeleteFailed", FindingSeverity.Error,
                                 "Recording " + row.Id + " is past its deletion but its file could not be deleted (" + file + "); it stays PendingDelete. Make the file deletable; the next Invoke-RetentionPurge retries.", row.Id);
@@ -143,7 +139,7 @@ namespace CallRecordingAdmin.Engine.Store
             if (orphans == 0) yield return new StoreFinding("OrphanFiles", FindingSeverity.Ok, "No file in the recordings folder is without its recording.", root);
             if (!deep) yield break;
             long checkedCount = 0, failed = 0;
-            foreach (var (rec, bad) in Db.Query(RecordingRegister.Select + " WHERE r.state = 'Active'", null, RecordingRegister.MapChecked))
+            foreach (var (rec, bad) in Rows(s => s.Health.ActiveRecordings()))
             {
                 if (bad != null)
                 {
@@ -178,6 +174,15 @@ namespace CallRecordingAdmin.Engine.Store
             yield return failed == 0
                 ? new StoreFinding("RecordingIntegrity", FindingSeverity.Ok, "All " + checkedCount + " recordings decrypted with valid tags and matching SHA-256.", root)
                 : new StoreFinding("RecordingIntegrity", FindingSeverity.Error, failed + " of " + checkedCount + " recordings failed their integrity check.", root);
+        }
+
+        /// <summary>Rows of one read, streamed within its own read session (closed when the enumeration ends or is abandoned).</summary>
+        private IEnumerable<T> Rows<T>(Func<PolicyDatabase.IPolicySession, IEnumerable<T>> rows)
+        {
+            using (var session = Db.Read())
+            {
+                foreach (var row in rows(session)) yield return row;
+            }
         }
 
         private StoreFinding CheckKey(string fingerprint)
@@ -223,7 +228,7 @@ namespace CallRecordingAdmin.Engine.Store
         /// <summary>-SharedOsAccount is fixed at creation: the setting must agree with the store's first audit event.</summary>
         private StoreFinding CheckSeparation()
         {
-            var details = Db.Read(c => PolicyDb.Scalar(c, null, "SELECT details FROM audit_event WHERE action = 'NewRecordingStore' ORDER BY seq LIMIT 1") as string) ?? "";
+            var details = Db.Read(s => s.Audit.FirstDetails("NewRecordingStore")) ?? "";
             var createdShared = details.Contains("\"sharedOsAccount\":true");
             if (SharedOsAccount && !createdShared)
             {

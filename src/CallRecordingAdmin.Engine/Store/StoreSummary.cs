@@ -1,8 +1,5 @@
 using System;
 using System.Linq;
-using CallRecordingAdmin.Engine.Policy;
-using CallRecordingAdmin.Engine.PolicyDatabase;
-using CallRecordingAdmin.Engine.PolicyDatabase.Sqlite;
 
 namespace CallRecordingAdmin.Engine.Store
 {
@@ -25,32 +22,32 @@ namespace CallRecordingAdmin.Engine.Store
         public long AccessGrants { get; set; }
         public long AuditEvents { get; set; }
 
-        /// <summary>What Get-RecordingStore shows, read in one session (split out of RecordingStore.cs, issue 10; P3 moves the counts behind a repository).</summary>
-#pragma warning disable CS0618 // store.Db: the counts move behind a repository in issue 10 P3
-        internal static StoreSummary Of(RecordingStore store) => store.Db.Read(c =>
+        /// <summary>What Get-RecordingStore shows: the store's facts, its schema version and the counts (IStoreHealthRepository.Counts).</summary>
+        internal static StoreSummary Of(RecordingStore store)
         {
-            long Count(string table) => Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM " + table));
-            var meta = SqliteDatabase.ReadMeta(c);
+            var db = store.Database;
+            var meta = db.Meta();
+            var version = db.SchemaVersion();
+            var counts = db.Read(s => s.Health.Counts());
             return new StoreSummary
             {
                 StoreId = store.StoreId,
                 Path = store.Path,
                 Identity = store.Identity,
                 Roles = string.Join(", ", store.Roles.OfIdentity().Select(r => r.ServiceArea == "" ? r.Role.ToString() : r.Role + " (" + r.ServiceArea + ")")),
-                SchemaVersion = Migrations.CurrentVersion(c, null),
+                SchemaVersion = version,
                 CreatedAt = meta.CreatedAt,
                 CreatedBy = meta.CreatedBy,
                 KeyPath = store.KeyPath,
-                ServiceAreas = Count("service_area"),
-                RecordedExtensions = Count("recorded_extension"),
-                RoleAssignments = Count("role_assignment"),
-                RecordingRequests = Count("recording_request"),
-                Recordings = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM recording WHERE state IN ('Active', 'PendingDelete')")),
-                AccessGrants = Convert.ToInt64(PolicyDb.Scalar(c, null, "SELECT count(*) FROM access_grant WHERE revoked_at IS NULL")),
-                AuditEvents = Count("audit_event"),
+                ServiceAreas = counts.ServiceAreas,
+                RecordedExtensions = counts.RecordedExtensions,
+                RoleAssignments = counts.RoleAssignments,
+                RecordingRequests = counts.RecordingRequests,
+                Recordings = counts.Recordings,
+                AccessGrants = counts.AccessGrants,
+                AuditEvents = counts.AuditEvents,
             };
-        });
-#pragma warning restore CS0618
+        }
     }
 
     public enum FindingSeverity { Ok, Warning, Error }

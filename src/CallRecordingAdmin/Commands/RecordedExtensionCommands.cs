@@ -63,7 +63,7 @@ namespace CallRecordingAdmin.Commands
         [SupportsWildcards]
         public string Number { get; set; }
 
-        /// <summary><para type="description">Only extensions of this area.</para></summary>
+        /// <summary><para type="description">Only extensions of this area: its name (any case), its id, or a wildcard over names.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ServiceAreaCompleter))]
         [SupportsWildcards]

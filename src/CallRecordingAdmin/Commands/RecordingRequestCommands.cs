@@ -286,7 +286,7 @@ namespace CallRecordingAdmin.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string RequestId { get; set; }
 
-        /// <summary><para type="description">Only requests for this area; wildcards are allowed.</para></summary>
+        /// <summary><para type="description">Only requests for this area: its name (any case), its id, or a wildcard over names.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ServiceAreaCompleter))]
         [SupportsWildcards]

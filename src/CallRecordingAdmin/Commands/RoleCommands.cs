@@ -57,9 +57,10 @@ namespace CallRecordingAdmin.Commands
         public RecordingRole? Role { get => (RecordingRole?)_role; set => _role = value; }
         private object _role; // see StoreCmdlet: no engine value types in cmdlet fields
 
-        /// <summary><para type="description">Only assignments in this service area.</para></summary>
+        /// <summary><para type="description">Only assignments in this service area: its name (any case), its id, or a wildcard over names.</para></summary>
         [Parameter]
         [ArgumentCompleter(typeof(ServiceAreaCompleter))]
+        [SupportsWildcards]
         public string ServiceArea { get; set; }
 
         protected override void ProcessRecord() =>

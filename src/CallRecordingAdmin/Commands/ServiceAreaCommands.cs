@@ -69,7 +69,7 @@ namespace CallRecordingAdmin.Commands
     [OutputType(typeof(ServiceArea))]
     public sealed class GetServiceAreaCommand : StoreCmdlet
     {
-        /// <summary><para type="description">Names of areas; wildcards are allowed.</para></summary>
+        /// <summary><para type="description">Names of areas (any case) or their ids; wildcards over names are allowed.</para></summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(ServiceAreaCompleter))]

@@ -231,13 +231,24 @@ BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
             entries.Sort((a, b) => LedgerCanonical.CompareEntries((a.Table, a.Key), (b.Table, b.Key)));
             var root = LedgerCanonical.MerkleRoot(entries.Select(e => LedgerCanonical.Leaf(e.Table, e.Key, e.Hash)).ToList());
             var account = Principal.OperatingSystemAccount();
-            AuditChain.Append(c, tx, storeId, now, account, account, "LedgerBaseline", "RecordingStore", storeId, new Dictionary<string, object>
+            long prevSeq = 0;
+            var prevHash = AuditChain.Genesis(storeId);
+            using (var cmd = SqliteDatabase.Command(c, tx, "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
+            using (var r = cmd.ExecuteReader())
+            {
+                if (r.Read()) { prevSeq = r.GetInt64(0); prevHash = r.GetString(1); }
+            }
+            var e = AuditChain.Next(prevSeq, prevHash, now, account, account, "LedgerBaseline", "RecordingStore", storeId, new Dictionary<string, object>
             {
                 ["rows"] = entries.Count,
                 ["entriesRoot"] = root,
                 ["migration"] = MigrationVersion,
                 ["note"] = "Every row as it stood when the row ledger was added. Changes made before this event cannot be proven or disproven by the ledger; the audit chain before it is the only record of them.",
             });
+            SqliteDatabase.Execute(c, tx,
+                "INSERT INTO audit_event(seq, occurred_at, principal, os_account, format, action, target_type, target, details, prev_hash, hash) VALUES ($s, $o, $p, $os, $f, $a, $tt, $t, $d, $ph, $h)",
+                ("$s", e.Sequence), ("$o", Timestamp.ToText(now)), ("$p", e.Principal), ("$os", e.OsAccount), ("$f", e.Format), ("$a", e.Action), ("$tt", e.TargetType),
+                ("$t", e.Target), ("$d", e.Details), ("$ph", e.PreviousHash), ("$h", e.Hash));
             AppendBlock(c, tx, entries);
         }
 
@@ -335,6 +346,10 @@ BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
                 return r.Read() ? (r.GetInt64(0), r.GetString(1)) : (0L, LedgerCanonical.Genesis(storeId));
             }
         }
+
+        /// <summary>The hash of block <paramref name="block"/>, or null when there is no such block (or no ledger).</summary>
+        internal static string BlockHash(SqliteConnection c, long block) =>
+            HasLedger(c, null) ? SqliteDatabase.Scalar(c, null, "SELECT hash FROM ledger_block WHERE block = $b", ("$b", block)) as string : null;
 
         internal static (long Block, string Hash) Head(IPolicySession session, string storeId)
         {

@@ -39,7 +39,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                 "Refused to rely on the " + role + " role of '" + principal + "': " + problem + " Test-AuditChain -State lists every such row.", principal);
         }
 
-        public IEnumerable<RoleAssignment> Query(string principal, RecordingRole? role, string serviceAreaName)
+        public IEnumerable<RoleAssignment> Query(string principal, RecordingRole? role, ServiceAreas.AreaSelector serviceArea)
         {
             var where = new List<string>();
             var args = new List<(string, object)>();
@@ -49,7 +49,12 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                 args.Add(("$p", SqliteLike.HasWildcard(principal) ? SqliteLike.From(principal) : principal));
             }
             if (role.HasValue) { where.Add("ra.role = $r"); args.Add(("$r", role.Value.ToString())); }
-            if (!string.IsNullOrEmpty(serviceAreaName)) { where.Add("sa.name = $a COLLATE NOCASE"); args.Add(("$a", serviceAreaName)); }
+            if (serviceArea != null)
+            {
+                var (areaSql, arg) = SqliteServiceAreaRepository.Filter(serviceArea, "sa.name", "sa.id", "$a");
+                where.Add(areaSql);
+                args.Add(arg);
+            }
             var sql = "SELECT ra.*, sa.name AS area_name FROM role_assignment ra LEFT JOIN service_area sa ON sa.id = ra.service_area_id" +
                       (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY ra.principal COLLATE NOCASE, ra.role, sa.name";
             return _session.Query(sql, Map, args.ToArray());

@@ -77,6 +77,8 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         public ISubjectAccessRepository SubjectAccess => new SqliteSubjectAccessRepository(this);
         /// <summary>One per session: it keeps the chain's head between appends of one transaction.</summary>
         public IAuditRepository Audit => _audit ?? (_audit = new SqliteAuditRepository(this));
+        public Store.IStoreHealthRepository Health => new SqliteStoreHealth(this);
+        public Directories.IDirectoryRepository Directory => new SqliteDirectoryRepository(this);
         public INoticeRepository Notices => new SqliteNoticeRepository(this);
         public IComplianceRepository Compliance => new SqliteComplianceRepository(this);
 

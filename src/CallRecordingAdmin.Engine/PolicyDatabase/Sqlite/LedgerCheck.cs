@@ -7,6 +7,7 @@ using CallRecordingAdmin.Engine.Store;
 namespace CallRecordingAdmin.Engine.Audit
 {
     /// <summary>
+    /// (In PolicyDatabase/Sqlite/ because it is the SQLite implementation; its signatures name no SQLite type.)
     /// The row ledger as the engine uses it (issue 11): the state check of Test-AuditChain -State and
     /// Test-RecordingStore -Deep, the head written into a checkpoint, and the one rule that the purge, holds, grants,
     /// roles and extraction never act on a row that fails its hash (RowIntegrityFailed).
@@ -26,6 +27,30 @@ namespace CallRecordingAdmin.Engine.Audit
             report.IsValid = false;
             var text = state.Findings.Count + " difference(s) between the tables and the row ledger; the first: " + state.Findings[0].Message;
             report.Problem = report.Problem == null ? text : report.Problem + " " + text;
+        }
+
+        /// <summary>
+        /// Test-AuditChain -Checkpoint: a checkpoint that recorded the ledger's head must still find that block with that hash
+        /// (it covers every row hash sealed up to it). Old checkpoints without a ledger head are left as they were.
+        /// </summary>
+        internal static void AddCheckpoint(RecordingStore store, AuditChainReport report, AuditCheckpoint checkpoint)
+        {
+            if (checkpoint?.LedgerBlock == null) return;
+            string problem = null;
+            if (checkpoint.LedgerBlock.Value > 0)
+            {
+#pragma warning disable CS0618
+                var hash = store.Db.Read(c => SqliteLedger.BlockHash(c, checkpoint.LedgerBlock.Value));
+#pragma warning restore CS0618
+                if (hash == null) problem = "Ledger block " + checkpoint.LedgerBlock + ", the state the checkpoint recorded, no longer exists: the ledger was truncated.";
+                else if (!string.Equals(hash, checkpoint.LedgerHash, System.StringComparison.Ordinal))
+                    problem = "Ledger block " + checkpoint.LedgerBlock + " no longer has the hash the checkpoint recorded: the state's history was rewritten.";
+            }
+            report.CheckpointStateVerified = problem == null;
+            if (problem == null) return;
+            report.IsValid = false;
+            report.CheckpointVerified = false;
+            report.Problem = report.Problem == null ? problem : report.Problem + " " + problem;
         }
 
         /// <summary>The ledger's head, read in the change's own transaction.</summary>
