@@ -26,7 +26,8 @@
         'Add-ServiceAreaMember', 'Get-ServiceAreaMember', 'Remove-ServiceAreaMember', 'Register-StaffNotification', 'Get-StaffNotification',
         'Register-NotificationMeasure', 'Get-NotificationMeasure', 'Get-ComplianceReport', 'Export-ComplianceReport',
         'Connect-RecordingGraph', 'Disconnect-RecordingGraph', 'Sync-RecordingAccess', 'Import-GraphCallRecord', 'Test-RecordingAccess',
-        'Sync-ServiceAreaMember', 'Send-StaffNotification'
+        'Sync-ServiceAreaMember', 'Send-StaffNotification',
+        'Update-RecordingFormat'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -84,7 +84,7 @@ $campaign = New-RecordingRequest -ServiceArea 'IT Service Desk' -BusinessReason 
 Get-RecordingRequest | Show
 
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\ns-manager'
-Approve-RecordingRequest -RequestId $plain.RequestId -EffectiveFrom '2024-02-06' -Comment 'Recording since 2024 under paper approval NS/2024/03' | Out-Null
+Approve-RecordingRequest -RequestId $plain.RequestId -EffectiveFrom '2024-02-06' -Reference 'NS/2024/03' -Comment 'Recording since 2024 under paper approval NS/2024/03' | Out-Null
 Write-Host "Approved $($plain.RequestId) for Student Enquiries, bringing in its paper approval of 6 February 2024 (-EffectiveFrom)."
 Approve-RecordingRequest -RequestId $fundraising.RequestId -ErrorAction SilentlyContinue -ErrorVariable refusedApproval
 Write-Host "Refused: [$($refusedApproval[0].FullyQualifiedErrorId.Split(',')[0])] $($refusedApproval[0].Exception.Message)" -ForegroundColor Yellow
@@ -97,8 +97,8 @@ Add-RequestConsultation -RequestId $fundraising.RequestId -Team PciDssTeam -Outc
 Write-Host 'Security and PCI DSS consultations recorded.'
 
 Connect-RecordingStore -Path $store.Path -Identity 'UNI\ns-manager'
-Approve-RecordingRequest -RequestId $fundraising.RequestId -EffectiveFrom ([datetime]::UtcNow.AddMonths(-8)) -Comment 'Mitigations in place; paper approval FR/2026/01' | Out-Null
-Approve-RecordingRequest -RequestId $campaign.RequestId -EffectiveFrom ([datetime]::UtcNow.AddMonths(-6)) -Comment 'Campaign running since May' | Out-Null
+Approve-RecordingRequest -RequestId $fundraising.RequestId -EffectiveFrom ([datetime]::UtcNow.AddMonths(-8)) -Reference 'FR/2026/01' -Comment 'Mitigations in place; paper approval FR/2026/01' | Out-Null
+Approve-RecordingRequest -RequestId $campaign.RequestId -EffectiveFrom ([datetime]::UtcNow.AddMonths(-6)) -Reference 'CAMP/2026/05' -Comment 'Campaign running since May' | Out-Null
 Write-Host 'Fundraising approved now that both consultations support it; the time-limited IT Service Desk request approved too.'
 Get-RecordingRequest | Show
 Write-Host 'Authorisations ending within 30 days (what a reminder runbook looks for):'

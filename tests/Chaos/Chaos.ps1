@@ -15,6 +15,8 @@
     Every Nth kill of a scenario with fault points stops at a named point instead of a random moment (default 4).
 .PARAMETER Lanes
     How many scenarios run at once, each in its own processes (default 3).
+.PARAMETER Prestart
+    How many of a kill scenario's processes start ahead of their kill, each loading the module and waiting (default 2).
 .PARAMETER Part
     Which parts to run: Kills, Faults, Corpus, Sessions (default all).
 .PARAMETER ResultPath
@@ -27,6 +29,7 @@ param(
     [string[]] $CorpusIds = @(),
     [int] $PointEvery = 4,
     [int] $Lanes = 3,
+    [int] $Prestart = 2,
     [string[]] $Part = @('Kills', 'Faults', 'Corpus', 'Sessions'),
     [string[]] $Scenario = @('Import', 'Purge', 'Extract', 'SubjectAccess', 'Grants', 'Backup'),
     [string] $WorkRoot = (Join-Path ([IO.Path]::GetTempPath()) ('crs-chaos-' + [guid]::NewGuid().ToString('N').Substring(0, 8))),
@@ -47,6 +50,8 @@ $started = [Diagnostics.Stopwatch]::StartNew()
 
 function Add-Result([string] $Scenario, [string] $Case, [string] $Status, [string] $Detail = '', [string] $Needs = '') {
     $results.Add([pscustomobject]@{ Scenario = $Scenario; Case = $Case; Status = $Status; Detail = $Detail; Needs = $Needs })
+    # each result as it comes, so that a stopped campaign still has its figures
+    if ($ResultPath) { Add-Content "$ResultPath.progress" ([pscustomobject]@{ At = [datetime]::UtcNow.ToString('HH:mm:ss'); Scenario = $Scenario; Case = $Case; Status = $Status; Detail = $Detail } | ConvertTo-Json -Compress) }
     if ($Status -eq 'Failed' -and -not ($Lanes -eq 1 -and $ResultPath)) { Write-Host ("  FAILED  {0} / {1}: {2}{3}" -f $Scenario, $Case, $Detail, $(if ($Needs) { " (needs the fix of issue 9 $Needs)" })) }
 }
 
@@ -68,7 +73,7 @@ function Wait-File([string] $Path, [System.Diagnostics.Process] $Process, [int] 
     $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
     while (-not (Test-Path $Path)) {
         if ($Process.HasExited -or [datetime]::UtcNow -gt $deadline) { return $false }
-        Start-Sleep -Milliseconds 5
+        Start-Sleep -Milliseconds 50
     }
     $true
 }
@@ -82,11 +87,13 @@ function Invoke-Worker([string] $Mode, [string] $Name, [string] $Root, [int] $It
     @(Get-Content $out -Raw | ConvertFrom-Json)
 }
 
-# Asks the scenario's verifier to check iteration $i (it holds no connection while the operation runs).
-function Request-Verify([string] $Root, [int] $I, [System.Diagnostics.Process] $Server) {
+# Asks the scenario's verifier to check kill $I, whose store copy is in $Dir (it holds no connection while an
+# operation runs); without -Wait after the request is made (a second call with -Wait collects the answer).
+function Request-Verify([string] $Root, [int] $I, [System.Diagnostics.Process] $Server, [string] $Dir, [switch] $Wait) {
     $answer = Join-Path $Root "verify-$I.json"
-    Set-Content (Join-Path $Root "verify-$I.request") 'verify'
-    if (-not (Wait-File $answer $Server 600)) { return @([pscustomobject]@{ Name = 'verifier'; Ok = $false; Detail = "the verifier exited or did not answer (exit $(if ($Server.HasExited) { $Server.ExitCode }))"; Needs = '' }) }
+    $request = Join-Path $Root "verify-$I.request"
+    if (-not (Test-Path $request)) { Set-Content "$request.tmp" $Dir; Move-Item "$request.tmp" $request -Force; if ($I -gt 0 -and -not $Wait) { return } }
+    if (-not (Wait-File $answer $Server 7200)) { return @([pscustomobject]@{ Name = 'verifier'; Ok = $false; Detail = "the verifier exited or did not answer (exit $(if ($Server.HasExited) { $Server.ExitCode }))"; Needs = '' }) }
     @(Get-Content $answer -Raw | ConvertFrom-Json)
 }
 
@@ -113,7 +120,7 @@ if ($Lanes -gt 1) {
     while ($jobs.Count -or $running.Count) {
         while ($jobs.Count -and $running.Count -lt $Lanes) {
             $n++; $out = Join-Path $WorkRoot "lane-$n.json"
-            $a = @($jobs[0]) + @('-ModulePath', $ModulePath, '-Lanes', 1, '-PointEvery', $PointEvery, '-CorpusLimit', $CorpusLimit, '-WorkRoot', (Join-Path $WorkRoot "lane-$n"), '-ResultPath', $out)
+            $a = @($jobs[0]) + @('-ModulePath', $ModulePath, '-Lanes', 1, '-Prestart', $Prestart, '-PointEvery', $PointEvery, '-CorpusLimit', $CorpusLimit, '-WorkRoot', (Join-Path $WorkRoot "lane-$n"), '-ResultPath', $out)
             if ($CorpusIds) { $a += @('-CorpusIds', ($CorpusIds -join ',')) }
             if ($Seed) { $a += @('-Seed', ($Seed + $n)) }
             $jobs.RemoveAt(0)
@@ -135,49 +142,85 @@ if ('Kills' -in $Part) {
     Remove-Module CallRecordingAdmin
     $share = [math]::Max(1, [math]::Ceiling($Kills / [math]::Max(1, $present.Count)))
     foreach ($name in $present) {
+        # The scenario's store and its input are made once (the template); every kill runs on its own copy of it, so
+        # each kill meets the same small store and its verification costs the same at the 200th kill as at the first.
         $root = Join-Path $WorkRoot "kill-$name"
-        $setup = Invoke-Worker Setup $name $root 0
+        $template = Join-Path $root 'template'
+        New-Item -ItemType Directory $root -Force | Out-Null
+        $setup = Invoke-Worker Setup $name $template 0
         if (@($setup | Where-Object { -not $_.Ok }).Count) { Add-Result "kill: $name" 'setup' 'Failed' (($setup | Where-Object { -not $_.Ok }).Detail -join '; '); continue }
+        function Copy-Template([int] $i) {
+            $to = Join-Path $root "k$i"
+            if ($IsLinux -or $IsMacOS) { & cp -a $template $to; if ($LASTEXITCODE) { throw "cp -a $template $to failed" } }
+            else { Copy-Item $template $to -Recurse }
+            $to
+        }
         # one uninterrupted run measures how long the operation takes; kills then land uniformly within that time
-        $ready = Join-Path $root 'ready-cal'; $done = Join-Path $root 'done-0.json'
-        $p = Start-Child $worker @('-Mode', 'Operate', '-Scenario', $name, '-Root', $root, '-ModulePath', $ModulePath, '-Iteration', 0, '-Out', $done, '-Ready', $ready)
+        $k0 = Copy-Template 0
+        $done = Join-Path $k0 'done-0.json'
+        $p = Start-Child $worker @('-Mode', 'Operate', '-Scenario', $name, '-Root', $k0, '-ModulePath', $ModulePath, '-Iteration', 0, '-Out', $done, '-Ready', (Join-Path $k0 'ready-cal'))
         $p.WaitForExit()
         $window = if (Test-Path $done) { [math]::Max(50, [int](Get-Content $done -Raw | ConvertFrom-Json).ElapsedMs) } else { 1000 }
         $server = Start-Child $worker @('-Mode', 'Serve', '-Scenario', $name, '-Root', $root, '-ModulePath', $ModulePath, '-Iteration', 0, '-Out', (Join-Path $root 'verify'), '-Ready', (Join-Path $root 'serving'))
-        if (-not (Wait-File (Join-Path $root 'serving') $server 300)) { Add-Result "kill: $name" 'verifier' 'Failed' 'the verifier did not start'; continue }
-        $verify = Request-Verify $root 0 $server
-        Write-Host ("kill: {0,-14} operation takes {1} ms; {2} kills" -f $name, $window, $share)
+        if (-not (Wait-File (Join-Path $root 'serving') $server 7200)) { Add-Result "kill: $name" 'verifier' 'Failed' 'the verifier did not start'; if (-not $server.HasExited) { $server.Kill($true) }; continue }
+        # the uninterrupted run is verified too (it warms the verifier); a failure there is a finding like any other
+        $calibration = @(Request-Verify $root 0 $server $k0)
+        $calFailed = @($calibration | Where-Object { -not $_.Ok })
+        if ($calFailed.Count) { Add-Result "kill: $name" 'uninterrupted run' 'Failed' (($calFailed | ForEach-Object { "$($_.Name): $($_.Detail)" }) -join '; ') }
+        else { Remove-Item $k0 -Recurse -Force -ErrorAction SilentlyContinue }
+        Write-Host ("kill: {0,-14} operation takes {1} ms; {2} kills; verifier: {3}" -f $name, $window, $share, (@($calibration | Where-Object Name -eq 'timing').Detail))
         function Start-Operate([int] $i) {
             $point = if ($points[$name].Count -and $i % $PointEvery -eq 0) { $points[$name][($i / $PointEvery) % $points[$name].Count] } else { $null }
-            $envs = if ($point) { @{ CALLRECORDINGADMIN_PAUSE_AT = $point; CALLRECORDINGADMIN_PAUSE_SIGNAL = (Join-Path $root "paused-$i") } } else { @{} }
-            $p = Start-Child $worker @('-Mode', 'Operate', '-Scenario', $name, '-Root', $root, '-ModulePath', $ModulePath, '-Iteration', $i, '-Out', (Join-Path $root "done-$i.json"), '-Ready', (Join-Path $root "ready-$i"), '-Go', (Join-Path $root "go-$i")) $envs
-            [pscustomobject]@{ Process = $p; Point = $point }
+            $dir = Copy-Template $i
+            $envs = if ($point) { @{ CALLRECORDINGADMIN_PAUSE_AT = $point; CALLRECORDINGADMIN_PAUSE_SIGNAL = (Join-Path $dir 'paused') } } else { @{} }
+            $p = Start-Child $worker @('-Mode', 'Operate', '-Scenario', $name, '-Root', $dir, '-ModulePath', $ModulePath, '-Iteration', 0, '-Out', (Join-Path $dir 'done.json'), '-Ready', (Join-Path $dir 'ready'), '-Go', (Join-Path $dir 'go')) $envs
+            [pscustomobject]@{ Process = $p; Point = $point; Dir = $dir; I = $i; Case = $null; Landed = $false }
         }
-        $next = Start-Operate 1
+        # the kill of one copy and the verification of the previous copy overlap: the verifier checks kill i while kill i+1 runs
+        function Complete-Kill($k) {
+            $checks = Request-Verify $root $k.I $server $k.Dir -Wait
+            $failed = @($checks | Where-Object { -not $_.Ok })
+            $label = if ($k.Landed) { $k.Case } else { "$($k.Case) (finished before the kill)" }
+            if ($failed.Count -eq 0) { Add-Result "kill: $name" $label 'Held'; Remove-Item $k.Dir -Recurse -Force -ErrorAction SilentlyContinue }
+            else { Add-Result "kill: $name" $label 'Failed' ((@($failed | ForEach-Object { "$($_.Name): $($_.Detail)" }) + "store kept in $($k.Dir)") -join '; ') (@($failed.Needs | Where-Object { $_ } | Sort-Object -Unique) -join ',') }
+            $timing = @($checks | Where-Object Name -eq 'timing').Detail
+            if ($timing) { Add-Content (Join-Path $WorkRoot 'timings.log') ("{0} k{1} {2}" -f $name, $k.I, $timing) }
+        }
+        # the processes to be killed start ahead ($Prestart of them, each waiting for its go file with the module loaded):
+        # a pwsh start is the dearest step of a kill on a loaded machine
+        $pending = $null
+        $ahead = [System.Collections.Generic.Queue[object]]::new()
+        $startedOps = 1
+        while ($ahead.Count -lt $Prestart -and $startedOps -le $share) { $ahead.Enqueue((Start-Operate $startedOps)); $startedOps++ }
         for ($i = 1; $i -le $share; $i++) {
-            $current = $next
+            $current = $ahead.Dequeue()
             $p = $current.Process; $point = $current.Point
-            $ready = Join-Path $root "ready-$i"; $signal = Join-Path $root "paused-$i"
-            Set-Content (Join-Path $root "go-$i") 'go'
-            $case = if ($point) { "at $point" } else { 'at a random moment' }
+            $ready = Join-Path $current.Dir 'ready'; $signal = Join-Path $current.Dir 'paused'
+            $killWatch = [Diagnostics.Stopwatch]::StartNew()
+            Set-Content (Join-Path $current.Dir 'go') 'go'
+            $current.Case = if ($point) { "at $point" } else { 'at a random moment' }
             $landed = $false
-            if (Wait-File $ready $p 600) {
-                if ($point) { $landed = Wait-File $signal $p 120 }
+            if (Wait-File $ready $p 7200) {
+                if ($point) { $landed = Wait-File $signal $p 3600 }
                 else { Start-Sleep -Milliseconds ($random.Next(0, $window)); $landed = -not $p.HasExited }
             }
             if (-not $p.HasExited) { $p.Kill($true) }
             $p.WaitForExit()
-            if ($point -and -not $landed) { Add-Result "kill: $name" $case 'Failed' "the fault point $point was never reached" }
-            if ($i -lt $share) { $next = Start-Operate ($i + 1) }
-            $checks = Request-Verify $root $i $server
-            if ($point -and -not $landed) { continue }
-            $failed = @($checks | Where-Object { -not $_.Ok })
-            $label = if ($landed) { $case } else { "$case (finished before the kill)" }
-            if ($failed.Count -eq 0) { Add-Result "kill: $name" $label 'Held' }
-            else { Add-Result "kill: $name" $label 'Failed' (($failed | ForEach-Object { "$($_.Name): $($_.Detail)" }) -join '; ') (@($failed.Needs | Where-Object { $_ } | Sort-Object -Unique) -join ',') }
+            $current.Landed = $landed
+            Add-Content (Join-Path $WorkRoot 'timings.log') ("{0} k{1} operate+kill {2} ms" -f $name, $i, $killWatch.ElapsedMilliseconds)
+            while ($ahead.Count -lt $Prestart -and $startedOps -le $share) { $ahead.Enqueue((Start-Operate $startedOps)); $startedOps++ }
+            if ($pending) { Complete-Kill $pending; $pending = $null }
+            if ($point -and -not $landed) {
+                Add-Result "kill: $name" $current.Case 'Failed' "the fault point $point was never reached; store kept in $($current.Dir)"
+                continue
+            }
+            Request-Verify $root $i $server $current.Dir | Out-Null
+            $pending = $current
         }
+        if ($pending) { Complete-Kill $pending }
         Set-Content (Join-Path $root 'stop') 'stop'
         if (-not $server.WaitForExit(60000)) { $server.Kill($true) }
+        Remove-Item $template -Recurse -Force -ErrorAction SilentlyContinue
     }
 }
 
@@ -216,6 +259,11 @@ Write-Host ("| **all** | {0} | {1} | {2} | {3} | |" -f $tried, $held, ($tried - 
 Write-Host ''
 foreach ($s in $results | Where-Object Status -in 'Skipped', 'NotPresent') { Write-Host "  $($s.Status.ToUpperInvariant())  $($s.Scenario) / $($s.Case): $($s.Detail)" }
 Write-Host ("{0} kill -9 runs; {1} cases tried, {2} held, {3} failed; {4:N0} s." -f $kills, $tried, $held, ($tried - $held), $started.Elapsed.TotalSeconds)
-if ($ResultPath) { ConvertTo-Json -InputObject @($results) -Depth 3 | Set-Content $ResultPath }
+if ($ResultPath) {
+    ConvertTo-Json -InputObject @($results) -Depth 3 | Set-Content $ResultPath
+    # where each kill's time went (operate+kill, and the verifier's phases), kept beside the results
+    $timings = @(Get-ChildItem $WorkRoot -Recurse -Filter timings.log -File -ErrorAction SilentlyContinue | Get-Content)
+    if ($timings) { Set-Content "$ResultPath.timings.log" $timings }
+}
 Remove-Item $WorkRoot -Recurse -Force -ErrorAction SilentlyContinue
 if ($tried -ne $held) { exit 1 }

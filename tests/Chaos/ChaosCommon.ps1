@@ -30,7 +30,7 @@ function New-ChaosArea([string] $Name, [string] $Extension = '4521') {
     if (-not (Get-RecordingRole -Principal 'nsm@uni.test')) { Add-RecordingRole -Principal 'nsm@uni.test' -Role NetworkServicesManager | Out-Null }
     $request = New-RecordingRequest -ServiceArea $Name -BusinessReason 'Staff protection' -Purpose StaffProtection, DisputeOrComplaint -AccessLevel 'Supervisor=Play+Download+Copy+Delete' `
         -RetentionDays 90 -DpiaReference 'DPIA-C' -DpoAdvice 'OK' -WarningAction SilentlyContinue
-    Approve-RecordingRequest -Store ($script:Store.As('nsm@uni.test')) -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) | Out-Null
+    Approve-RecordingRequest -Store ($script:Store.As('nsm@uni.test')) -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) -Reference 'Paper approval TEST/1' | Out-Null
 }
 
 # Microsoft.Data.Sqlite as the module loaded it, from the module's own load context (no sqlite3 program needed).

@@ -64,8 +64,17 @@ function New-Content([string] $Path, [string] $Kind) {
         'truncated-wav' { New-ChaosWav $Path; $b = [IO.File]::ReadAllBytes($Path); [IO.File]::WriteAllBytes($Path, $b[0..30]) }
         'wav-no-data' { New-ChaosWav $Path; $b = [IO.File]::ReadAllBytes($Path); [IO.File]::WriteAllBytes($Path, $b[0..35]) }
         'riff-avi' { $b = [byte[]]::new(256); [Text.Encoding]::ASCII.GetBytes('RIFF').CopyTo($b, 0); [Text.Encoding]::ASCII.GetBytes('AVI LIST').CopyTo($b, 8); [IO.File]::WriteAllBytes($Path, $b) }
-        { $_ -in 'wav-mulaw', 'wav-alaw', 'wav-gsm' } {
-            $fmt = @{ 'wav-mulaw' = 7; 'wav-alaw' = 6; 'wav-gsm' = 49 }[$Kind]; $n = 800
+        # GSM 6.10 as recorders write it: 65-byte blocks of 320 samples (1625 bytes a second at 8 kHz), a 20-byte fmt chunk
+        'wav-gsm' {
+            $n = 650
+            $ms = [IO.MemoryStream]::new(); $w = [IO.BinaryWriter]::new($ms)
+            $w.Write([Text.Encoding]::ASCII.GetBytes('RIFF')); $w.Write([int](4 + 8 + 20 + 8 + $n)); $w.Write([Text.Encoding]::ASCII.GetBytes('WAVEfmt ')); $w.Write([int]20)
+            $w.Write([int16]0x31); $w.Write([int16]1); $w.Write([int]8000); $w.Write([int]1625); $w.Write([int16]65); $w.Write([int16]0); $w.Write([int16]2); $w.Write([int16]320)
+            $w.Write([Text.Encoding]::ASCII.GetBytes('data')); $w.Write([int]$n); $b = [byte[]]::new($n); $rnd.NextBytes($b); $w.Write($b); $w.Flush()
+            [IO.File]::WriteAllBytes($Path, $ms.ToArray())
+        }
+        { $_ -in 'wav-mulaw', 'wav-alaw' } {
+            $fmt = @{ 'wav-mulaw' = 7; 'wav-alaw' = 6 }[$Kind]; $n = 800
             $ms = [IO.MemoryStream]::new(); $w = [IO.BinaryWriter]::new($ms)
             $w.Write([Text.Encoding]::ASCII.GetBytes('RIFF')); $w.Write([int](36 + $n)); $w.Write([Text.Encoding]::ASCII.GetBytes('WAVEfmt ')); $w.Write([int]16)
             $w.Write([int16]$fmt); $w.Write([int16]1); $w.Write([int]8000); $w.Write([int]8000); $w.Write([int16]1); $w.Write([int16]8)
@@ -277,5 +286,7 @@ foreach ($c in $cases) {
     $label = "$($c.Id) $($c.Target) $($c.Field)=$($c.Value -replace '\{LONG:(\d+)\}', '<$1 chars>') -> $($c.Expect)"
     if ($storePath -ne $mainStore) { $storePath = $mainStore; $seed = $mainSeed; $script:Store = Connect-RecordingStore -Path $mainStore -Identity 'admin@uni.test' -PassThru; $other = $script:Store.As('admin2@uni.test') }
     $results.Add([pscustomobject]@{ Scenario = "corpus: $($c.Target)"; Case = $label; Status = $(if ($problem) { 'Failed' } else { 'Held' }); Detail = "$problem"; Needs = $c.Needs })
+    # each case as it comes, so that a stopped run still has its figures
+    Add-Content "$Out.progress" ($results[-1] | ConvertTo-Json -Compress)
 }
 ConvertTo-Json -InputObject @($results) -Depth 3 | Set-Content $Out

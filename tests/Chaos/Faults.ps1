@@ -30,16 +30,19 @@ function New-FaultStore([string] $Path) {
 }
 
 # The checks after every fault: integrity, chain, no half-written file, rows and files agree, Deep has no error.
-function Test-AfterFault([string] $StorePath) {
+# -StillFull: while the disk is still full, only what reads without writing (Test-AuditChain and Test-RecordingStore
+# record each run in the audit log, so on a full disk they refuse with the database's 'disk is full' error); the
+# module's own verifiers run once space is back, before anything else touches the store.
+function Test-AfterFault([string] $StorePath, [switch] $StillFull) {
     $script:Store = Connect-RecordingStore -Path $StorePath -Identity 'admin@uni.test' -PassThru
     $integrity = Invoke-ChaosSql (Join-Path $StorePath 'policy.db') 'PRAGMA integrity_check'
     Check 'integrity' ($integrity -eq 'ok') "$integrity"
-    Check 'audit chain' (Test-AuditChain -Quiet)
     $partials = @(Get-ChildItem (Join-Path $StorePath 'recordings') -Recurse -Filter *.partial -ErrorAction SilentlyContinue)
     Check 'nothing half-written' ($partials.Count -eq 0) "$($partials.Count) .partial files left"
+    if ($StillFull) { return }
+    Check 'audit chain' (Test-AuditChain -Quiet)
     $bad = @(Test-RecordingStore -Deep | Where-Object Severity -ne 'Ok')
     Check 'Test-RecordingStore -Deep' ($bad.Count -eq 0) (($bad | ForEach-Object { "$($_.Severity) $($_.Check): $($_.Message)" }) -join ' | ')
-    $script:problems.Clear | Out-Null
 }
 
 function Invoke-Mount([string[]] $Arguments) {
@@ -78,9 +81,10 @@ try {
         $messages = ($errs | ForEach-Object { $_.Exception.Message } | Select-Object -First 2) -join ' | '
         Check 'a clear error' ($errs.Count -gt 0 -and $messages -match 'space|full') "errors: $($ids -join ', '): $messages"
         Check 'the error does not blame the audio file' (-not ($ids -contains 'RecordingFileUnreadable')) "RecordingFileUnreadable says the source could not be read when the store's disk was full: $messages"
-        Test-AfterFault $storePath
-        # with space again, a rerun imports the rest
+        Test-AfterFault $storePath -StillFull
+        # with space again: the store verifies as the failure left it, and a rerun imports the rest
         Remove-Item (Join-Path $mnt 'filler') -Force
+        Test-AfterFault $storePath
         Import-Recording -ManifestPath $manifest -ErrorAction SilentlyContinue -ErrorVariable +rerun | Out-Null
         Check 'rerun imports everything once space is back' (@(Get-Recording).Count -eq 150) "$(@(Get-Recording).Count) of 150 after the rerun ($before before, $after after the full disk)"
         Test-AfterFault $storePath
@@ -106,6 +110,8 @@ try {
         $errs = @()
         try { Export-LegalHold -HoldId $hold.HoldId -Destination $destination -RemoveFromStore -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable +errs | Out-Null } catch { $errs += $_ }
         $messages = ($errs | ForEach-Object { $_.Exception.Message } | Select-Object -First 2) -join ' | '
+        # read once space is back (with the store's own disk full, even reading the database can fail: SQLite 'disk I/O error')
+        Remove-Item (Join-Path $mnt 'filler') -Force
         $states = @(Get-Recording -IncludeDeleted | Where-Object CallId -like "fx$where-*" | ForEach-Object { "$($_.State)" })
         if ($where -eq 'destination') {
             Check 'a clear error' ($errs.Count -gt 0 -and $messages -match 'space|full') $messages
@@ -114,32 +120,48 @@ try {
             # the copies fit elsewhere; marking may fail for want of space in the store: each recording is then either Active with its file or Extracted with its copy
             if ($errs.Count) { Check 'a clear error' ($messages -match 'space|full') $messages }
         }
-        Remove-Item (Join-Path $mnt 'filler') -Force
         Test-AfterFault $storePath
         Disconnect-RecordingStore
         Add-Result 'fault: disk full' $case $(if ($script:problems.Count) { 'Failed' } else { 'Held' }) ($script:problems -join '; ')
     }
 
-    # ---- backup onto a full disk -----------------------------------------------------------------------------
-    if (-not (Get-Command Backup-RecordingStore -ErrorAction SilentlyContinue)) { Add-Result 'fault: disk full' 'backup' 'NotPresent' 'Backup-RecordingStore is not present in this build (issue 9 §1)' '§1' }
-    elseif (-not $canMount) { Add-Result 'fault: disk full' 'backup' 'Skipped' $why }
+    # ---- backup onto a full disk: too little room for the database copy, and room for it but not the recordings --
+    $backupCases = [ordered]@{ 'backup, the database does not fit' = 'db'; 'backup, the recordings do not fit' = 'recordings' }
+    if (-not (Get-Command Backup-RecordingStore -ErrorAction SilentlyContinue)) { foreach ($c in $backupCases.Keys) { Add-Result 'fault: disk full' $c 'NotPresent' 'Backup-RecordingStore is not present in this build (issue 9 §1)' '§1' } }
+    elseif (-not $canMount) { foreach ($c in $backupCases.Keys) { Add-Result 'fault: disk full' $c 'Skipped' $why } }
     else {
-        $script:problems = [System.Collections.Generic.List[string]]::new()
-        $mnt = Join-Path $WorkRoot 'full-backup'; New-Item -ItemType Directory $mnt -Force | Out-Null
-        Invoke-Mount @('-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', $mnt); $mounts.Add($mnt)
         $storePath = Join-Path $WorkRoot 'backup-store'
         New-FaultStore $storePath | Out-Null
         Import-Recording -ManifestPath (New-ChaosExport (Join-Path $WorkRoot 'src-bk') 120 -DaysAgo 5 -Prefix 'bk') | Out-Null
-        $errs = @()
-        try { Backup-RecordingStore -Destination (Join-Path $mnt 'backup') -IncludeRecordings -ErrorAction SilentlyContinue -ErrorVariable +errs | Out-Null } catch { $errs += $_ }
-        $messages = ($errs | ForEach-Object { $_.Exception.Message } | Select-Object -First 2) -join ' | '
-        Check 'a clear error' ($errs.Count -gt 0 -and $messages -match 'space|full') $messages
-        $verify = @(Test-RecordingStore -Path (Join-Path $mnt 'backup') -ErrorAction SilentlyContinue | Where-Object Severity -eq 'Ok')
-        $complete = Test-Path (Join-Path $mnt 'backup/manifest.json')
-        Check 'no half-written backup that looks complete' (-not $complete) 'a manifest was written for a backup that did not fit'
-        Test-AfterFault $storePath
         Disconnect-RecordingStore
-        Add-Result 'fault: disk full' 'backup' $(if ($script:problems.Count) { 'Failed' } else { 'Held' }) ($script:problems -join '; ')
+        $dbBytes = (Get-Item (Join-Path $storePath 'policy.db')).Length
+        $recBytes = (Get-ChildItem (Join-Path $storePath 'recordings') -Recurse -File | Measure-Object Length -Sum).Sum
+        $n = 0
+        foreach ($c in $backupCases.Keys) {
+            $n++
+            $script:problems = [System.Collections.Generic.List[string]]::new()
+            $mnt = Join-Path $WorkRoot "full-backup-$n"; New-Item -ItemType Directory $mnt -Force | Out-Null
+            Invoke-Mount @('-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', $mnt); $mounts.Add($mnt)
+            # leave half the database's size, or the database and half the recordings
+            $leave = if ($backupCases[$c] -eq 'db') { [long]($dbBytes / 2) } else { [long]($dbBytes + 64KB + $recBytes / 2) }
+            $df = [IO.DriveInfo]::new($mnt).AvailableFreeSpace
+            $fs = [IO.File]::Create((Join-Path $mnt 'filler')); $fs.SetLength($df - $leave); $b = [byte[]]::new(1MB); while ($fs.Position -lt $fs.Length) { $fs.Write($b, 0, [int][math]::Min($b.Length, $fs.Length - $fs.Position)) }; $fs.Dispose()
+            $script:Store = Connect-RecordingStore -Path $storePath -Identity 'admin@uni.test' -PassThru
+            $errs = @()
+            try { Backup-RecordingStore -Destination (Join-Path $mnt 'backup') -IncludeRecordings -ErrorAction SilentlyContinue -ErrorVariable +errs | Out-Null } catch { $errs += $_ }
+            $messages = ($errs | ForEach-Object { $_.Exception.Message } | Select-Object -First 2) -join ' | '
+            Check 'a clear error' ($errs.Count -gt 0 -and $messages -match 'space|full') "$(@($errs | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) -join ', '): $messages"
+            $complete = Test-Path (Join-Path $mnt 'backup/manifest.json')
+            Check 'no half-written backup that looks complete' (-not $complete) "a manifest was written for a backup that did not fit ($dbBytes bytes of database, $recBytes of recordings, $leave free)"
+            if (Test-Path (Join-Path $mnt 'backup')) {
+                $bad = @(Test-RecordingStore -Path (Join-Path $mnt 'backup') -ErrorAction SilentlyContinue 2>$null | Where-Object Severity -eq 'Error')
+                Check 'the incomplete backup does not verify' ($bad.Count -gt 0) 'Test-RecordingStore -Path reports no error'
+            }
+            Disconnect-RecordingStore
+            Test-AfterFault $storePath
+            Disconnect-RecordingStore
+            Add-Result 'fault: disk full' $c $(if ($script:problems.Count) { 'Failed' } else { 'Held' }) ($script:problems -join '; ')
+        }
     }
 
     # ---- a read-only store: a read-only bind mount of a real store -----------------------------------------
@@ -228,6 +250,9 @@ try {
     $script:problems = [System.Collections.Generic.List[string]]::new()
     Test-AfterFault $keyStore
     Add-Result 'fault: key' 'the key restored: the store verifies' $(if ($script:problems.Count) { 'Failed' } else { 'Held' }) ($script:problems -join '; ')
+} catch {
+    # a harness or module exception ends the part: it is reported as a failure, never as an empty table
+    Add-Result 'fault: run' 'Faults.ps1' 'Failed' ("$_ " + $_.InvocationInfo.PositionMessage)
 } finally {
     Disconnect-RecordingStore -ErrorAction SilentlyContinue
     foreach ($m in $mounts) { Remove-Mount $m }

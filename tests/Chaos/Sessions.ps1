@@ -97,10 +97,12 @@ $stop = Join-Path $WorkRoot 'stop-writers'
 $writers = foreach ($w in 1, 2) {
     Start-Script "writer$w" @"
 Connect-RecordingStore -Path '$store' -Identity 'admin@uni.test'
+Set-Content '$(Join-Path $WorkRoot "ready-writer$w")' 'ready'
+while (-not (Test-Path '$(Join-Path $WorkRoot 'go-writers')')) { Start-Sleep -Milliseconds 100 }
 `$n = 0; `$end = [datetime]::UtcNow.AddSeconds(25)
 while ([datetime]::UtcNow -lt `$end) {
     `$n++
-    Import-Recording -ManifestPath (New-ChaosExport '$(Join-Path $WorkRoot "w$w")-`$n' 5 -DaysAgo 5 -Prefix "w$w-`$n") | Out-Null
+    Import-Recording -ManifestPath (New-ChaosExport "$(Join-Path $WorkRoot "w$w")-`$n" 5 -DaysAgo 5 -Prefix "w$w-`$n") | Out-Null
     Add-RecordingRole -Principal "w$w-`$n@uni.test" -Role Auditor | Out-Null
 }
 'batches=' + `$n
@@ -111,15 +113,20 @@ $backupPresent = $false
 $third = Start-Script 'backup' @"
 Connect-RecordingStore -Path '$store' -Identity 'admin@uni.test'
 if (-not (Get-Command Backup-RecordingStore -ErrorAction SilentlyContinue)) { 'backup=absent'; return }
+Set-Content '$(Join-Path $WorkRoot 'ready-backup')' 'ready'
+while (-not (Test-Path '$(Join-Path $WorkRoot 'go-writers')')) { Start-Sleep -Milliseconds 100 }
 `$i = 0; `$end = [datetime]::UtcNow.AddSeconds(25)
 while ([datetime]::UtcNow -lt `$end) {
     `$i++
-    Backup-RecordingStore -Destination '$(Join-Path $WorkRoot 'backup')-`$i' -IncludeRecordings | Out-Null
-    `$bad = @(Test-RecordingStore -Path '$(Join-Path $WorkRoot 'backup')-`$i' | Where-Object Severity -eq 'Error')
+    Backup-RecordingStore -Destination "$(Join-Path $WorkRoot 'backup')-`$i" -IncludeRecordings | Out-Null
+    `$bad = @(Test-RecordingStore -Path "$(Join-Path $WorkRoot 'backup')-`$i" | Where-Object Severity -eq 'Error')
     if (`$bad) { 'badbackup=' + `$i + ': ' + ((`$bad | ForEach-Object Message) -join ' | ') }
 }
 'backups=' + `$i
 "@
+# the three 25-second windows start together, once every session has loaded the module and connected
+$null = Wait-For (Join-Path $WorkRoot 'ready-writer1') 1800; $null = Wait-For (Join-Path $WorkRoot 'ready-writer2') 1800; $null = Wait-For (Join-Path $WorkRoot 'ready-backup') 1800
+Set-Content (Join-Path $WorkRoot 'go-writers') 'go'
 $results2 = @($writers | ForEach-Object { Wait-Script $_ })
 $rt = Wait-Script $third
 foreach ($x in $results2) { if ($x.Exit -ne 0) { $problems += "a writer failed: $($x.Err)" } }

@@ -72,7 +72,7 @@ function New-IterationInput([int] $i) {
 }
 
 # The operation that is killed, and rerun to converge.
-function Invoke-Operation([int] $i) {
+function Invoke-Operation([int] $i, [string] $Suffix = '') {
     $folder = Get-Input $i
     switch ($Scenario) {
         'Import' { Import-Recording -ManifestPath (Join-Path $folder 'manifest.csv') -ErrorAction Continue | Out-Null }
@@ -83,7 +83,7 @@ function Invoke-Operation([int] $i) {
             Import-Csv (Join-Path $folder 'grants.csv') | Grant-RecordingAccess -Store ($script:Store.As('admin2@uni.test')) -ErrorAction SilentlyContinue | Out-Null
             Get-RecordingAccess -Principal "batch$i-*" | Revoke-RecordingAccess -Store ($script:Store.As('admin2@uni.test')) -Reason "End of batch $i" -Confirm:$false | Out-Null
         }
-        'Backup' { Backup-RecordingStore -Destination (Join-Path $folder 'backup') -IncludeRecordings | Out-Null }
+        'Backup' { Backup-RecordingStore -Destination (Join-Path $folder "backup$Suffix") -IncludeRecordings | Out-Null }
     }
 }
 
@@ -110,7 +110,7 @@ switch ($Mode) {
     }
     'Operate' {
         # started ahead (the module loads while the previous kill is verified), it connects only when told to go
-        if ($Go) { while (-not (Test-Path $Go)) { Start-Sleep -Milliseconds 10 } }
+        if ($Go) { while (-not (Test-Path $Go)) { Start-Sleep -Milliseconds 25 } }
         $script:Store = Connect-RecordingStore -Path $storePath -Identity $admin -PassThru
         Set-Content $Ready 'ready'
         $watch = [Diagnostics.Stopwatch]::StartNew()
@@ -119,8 +119,9 @@ switch ($Mode) {
         return
     }
     { $_ -in 'Verify', 'Serve' } {
-      function Invoke-Verify {
+      function Invoke-Verify([switch] $Fresh) {
         # 1. As the kill left it, before anything of the module touches the store.
+        $watch = [Diagnostics.Stopwatch]::StartNew(); $phases = [System.Collections.Generic.List[string]]::new()
         $script:Store = Connect-RecordingStore -Path $storePath -Identity $admin -PassThru
         $integrity = Invoke-ChaosSql (Join-Path $storePath 'policy.db') 'PRAGMA integrity_check'
         Check 'integrity after kill' ($integrity -eq 'ok') "$integrity"
@@ -141,10 +142,13 @@ switch ($Mode) {
             $granted = @(Invoke-ChaosSql (Join-Path $storePath 'policy.db') "SELECT g.id FROM access_grant g WHERE g.principal LIKE 'batch$Iteration-%' AND NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.action = 'GrantRecordingAccess' AND e.target = g.id)")
             Check 'every grant has its audit event' ($granted.Count -eq 0) "$($granted.Count) grants without an event"
         }
+        $phases.Add("after-kill $($watch.ElapsedMilliseconds)"); $watch.Restart()
         # 2. Rerun: it must finish what the killed run left.
         $rerunError = $null
-        try { Invoke-Operation $Iteration } catch { $rerunError = $_ }
+        # a backup goes into a new or empty folder only (BackupDestinationNotEmpty): its rerun makes a new backup
+        try { Invoke-Operation $Iteration $(if ($Scenario -eq 'Backup') { '-rerun' } else { '' }) } catch { $rerunError = $_ }
         Check 'rerun completes' ($null -eq $rerunError) "$rerunError"
+        $phases.Add("rerun $($watch.ElapsedMilliseconds)"); $watch.Restart()
         # 3. Converged.
         $integrity = Invoke-ChaosSql (Join-Path $storePath 'policy.db') 'PRAGMA integrity_check'
         Check 'integrity after rerun' ($integrity -eq 'ok') "$integrity"
@@ -179,10 +183,23 @@ switch ($Mode) {
                 Check 'every batch grant revoked' ($active -eq 0) "$active still active"
             }
             'Backup' {
-                $bad = @(Test-RecordingStore -Path (Join-Path $folder 'backup') | Where-Object Severity -eq 'Error')
-                Check 'the backup verifies' ($bad.Count -eq 0) (($bad | ForEach-Object Message) -join ' | ')
+                $bad = @(Test-RecordingStore -Path (Join-Path $folder 'backup-rerun') | Where-Object Severity -eq 'Error')
+                Check 'the rerun backup verifies' ($bad.Count -eq 0) (($bad | ForEach-Object Message) -join ' | ')
+                # the killed backup either finished (and verifies) or never passes for a complete one
+                $killed = Join-Path $folder 'backup'
+                if (Test-Path $killed) {
+                    $complete = Test-Path (Join-Path $killed 'manifest.sha256')
+                    $bad = @(Test-RecordingStore -Path $killed -ErrorAction SilentlyContinue 2>$null | Where-Object Severity -eq 'Error')
+                    if ($complete) { Check 'the killed backup, finished, verifies' ($bad.Count -eq 0) (($bad | ForEach-Object Message) -join ' | ') }
+                    else { Check 'the killed backup, unfinished, does not verify as complete' ($bad.Count -gt 0) 'Test-RecordingStore -Path reports no error for an interrupted backup' }
+                }
             }
         }
+        $phases.Add("converged $($watch.ElapsedMilliseconds)"); $watch.Restart()
+        # not a finding: where the verifier's time goes (the campaign reports it)
+        Check 'timing' $true ($phases -join ', ')
+        # a fresh copy of the template store per kill: nothing to clean and no next input to prepare
+        if ($Fresh) { return }
         # the store stays small: what an iteration imported and left is removed (by a nominated user, logged)
         if ($Scenario -in 'Import', 'SubjectAccess') {
             $prefix = if ($Scenario -eq 'Import') { "imp$Iteration-" } else { "sar$Iteration-" }
@@ -192,18 +209,23 @@ switch ($Mode) {
       }
       if ($Mode -eq 'Verify') { Invoke-Verify }
       else {
-        # a long-lived verifier: one request file per iteration; between requests it holds no connection to the store
+        # a long-lived verifier: one request file per kill, naming the folder of that kill's own copy of the template
+        # store (the data of iteration 0); between requests it holds no connection to any store
         Set-Content $Ready 'serving'
+        $laneRoot = $Root; $n = $Iteration
         while ($true) {
-            $request = Join-Path $Root "verify-$Iteration.request"
-            while (-not (Test-Path $request)) { if (Test-Path (Join-Path $Root 'stop')) { return }; Start-Sleep -Milliseconds 20 }
+            $request = Join-Path $laneRoot "verify-$n.request"
+            while (-not (Test-Path $request)) { if (Test-Path (Join-Path $laneRoot 'stop')) { return }; Start-Sleep -Milliseconds 50 }
+            $script:Root = (Get-Content $request -Raw).Trim()
+            $script:storePath = Join-Path $script:Root 'store'
+            $script:Iteration = 0
             $script:checks.Clear()
-            try { Invoke-Verify } catch { Check 'Verify step' $false ("$_ " + $_.InvocationInfo.PositionMessage) }
+            try { Invoke-Verify -Fresh } catch { Check 'Verify step' $false ("$_ " + $_.InvocationInfo.PositionMessage) }
             Disconnect-RecordingStore -ErrorAction SilentlyContinue
             (Get-ChaosSqliteAssembly).GetType('Microsoft.Data.Sqlite.SqliteConnection')::ClearAllPools()
             ConvertTo-Json -InputObject @($script:checks) -Depth 3 | Set-Content "$Out.tmp"
-            Move-Item "$Out.tmp" (Join-Path $Root "verify-$Iteration.json") -Force
-            $Iteration++
+            Move-Item "$Out.tmp" (Join-Path $laneRoot "verify-$n.json") -Force
+            $n++
         }
       }
     }

@@ -176,7 +176,7 @@ namespace Engine.Tests
         {
             var r = Make();
             var from = new DateTimeOffset(2024, 2, 6, 0, 0, 0, TimeSpan.Zero);
-            var approved = _nsm.Requests.Approve(r.RequestId, "Paper approval NS/2024/03", from);
+            var approved = _nsm.Requests.Approve(r.RequestId, "Signed by the Director", from, "NS/2024/03");
             Assert.Equal(from, approved.EffectiveFrom);
             Assert.Equal(_t.Clock.UtcNow, approved.DecidedAt);
             var ev = _t.Store.Audit.Get(new CallRecordingAdmin.Engine.Audit.AuditQuery { Action = "ApproveRecordingRequest" }).Single();

@@ -35,7 +35,7 @@ namespace Engine.Tests
                 ServiceArea = "IT Service Desk", BusinessReason = "b", Purposes = new[] { Purpose.StaffProtection },
                 AccessLevels = AccessLevel.Parse("Supervisor=Play+Download+Copy+Share+Delete; Adviser=Play"), Retention = RetentionPeriod.FromDays(retentionDays), DpiaReference = "d", DpoAdvice = "a",
             });
-            nsm.Requests.Approve(r.RequestId, null, T.Clock.UtcNow.AddYears(-1));
+            nsm.Requests.Approve(r.RequestId, null, T.Clock.UtcNow.AddYears(-1), "Paper approval TEST/1");
             Source = Path.Combine(T.Folder, "export");
             Directory.CreateDirectory(Source);
         }
@@ -350,7 +350,11 @@ namespace Engine.Tests
             var supervisor = _f.T.WithRole("sup@uni.test", RecordingRole.Supervisor, "IT Service Desk");
             var purpose = new AccessPurpose(Purpose.Training, "coaching");
             Assert.Equal("AccessNotGranted", Refusal(() => supervisor.Recordings.RegisterPlayback(rec.RecordingId, "coach@uni.test", purpose, null)));
+            // the coach was nominated three hours ago; a playback two hours ago is judged by the nomination in force then
+            var now = Now;
+            _f.T.Clock.UtcNow = now.AddHours(-3);
             Store.Grants.Grant("coach@uni.test", "IT Service Desk", "Supervisor", new[] { AccessRight.Play }, "coach", null);
+            _f.T.Clock.UtcNow = now;
             Assert.Equal("AccessDenied", Refusal(() => Store.As("coach@uni.test").Recordings.RegisterPlayback(rec.RecordingId, "coach@uni.test", purpose, null)));
             supervisor.Recordings.RegisterPlayback(rec.RecordingId, "coach@uni.test", purpose, Now.AddHours(-2));
             var entry = Store.AccessLog.Get(new AccessLogQuery { Outcome = AccessOutcome.Allowed }).Single();

@@ -32,7 +32,7 @@ namespace Graph.Tests
                 AccessLevels = CallRecordingAdmin.Engine.RecordingRequests.AccessLevel.Parse("Supervisor=Play+Download; Adviser=Play"),
                 Retention = RetentionPeriod.FromDays(90), DpiaReference = "d", DpoAdvice = "a",
             });
-            nsm.Requests.Approve(r.RequestId, null, t.Clock.UtcNow.AddYears(-1));
+            nsm.Requests.Approve(r.RequestId, null, t.Clock.UtcNow.AddYears(-1), "Paper approval TEST/1");
             return t;
         }
 

@@ -139,7 +139,8 @@ UNI\dan,Fundraising,Adviser,Play,Adviser,2099-01-01
         New-TestWav (Join-Path $TestDrive 'a.wav')
         $rec = Import-Recording -Path (Join-Path $TestDrive 'a.wav') -Extension 4521 -StartTime ([datetime]::UtcNow.AddDays(-1)) -Direction Inbound
         Add-RecordingRole -Principal 'UNI\sup' -Role Supervisor -ServiceArea 'IT Service Desk' | Out-Null
-        Grant-RecordingAccess -Principal 'UNI\coach' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play -Reason 'coach' | Out-Null
+        # nominated four hours ago: a playback is judged by the nomination in force when it happened
+        Grant-RecordingAccess -Store (Get-StoreAt $store ([datetimeoffset]::UtcNow.AddHours(-4))) -Principal 'UNI\coach' -ServiceArea 'IT Service Desk' -Level Supervisor -Right Play -Reason 'coach' | Out-Null
         $sheet = Join-Path $TestDrive 'playbacks.csv'
         @(
             [pscustomobject]@{ RecordingId = $rec.RecordingId; Principal = 'UNI\coach'; Purpose = 'Training'; Reason = 'Coaching session 1'; PlayedAt = [datetime]::UtcNow.AddHours(-3).ToString('o') }

@@ -98,7 +98,7 @@ function New-AuthorisedArea([object] $Store, [string] $Name = 'IT Service Desk',
     if (-not (Get-RecordingRole -Store $Store -Principal 'nsm@uni.test')) { Add-RecordingRole -Store $Store -Principal 'nsm@uni.test' -Role NetworkServicesManager | Out-Null }
     $request = New-RecordingRequest -Store $Store -ServiceArea $Name -BusinessReason 'Staff protection' -Purpose StaffProtection -AccessLevel 'Supervisor=Play+Download+Copy+Share+Delete; Adviser=Play' `
         -RetentionDays $RetentionDays -DpiaReference 'DPIA-T' -DpoAdvice 'OK' -WarningAction SilentlyContinue
-    Approve-RecordingRequest -Store $Store.As('nsm@uni.test') -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) | Out-Null
+    Approve-RecordingRequest -Store $Store.As('nsm@uni.test') -RequestId $request.RequestId -EffectiveFrom ([datetime]::UtcNow.AddYears(-1)) -Reference 'Paper approval TEST/1' | Out-Null
     $Name
 }
 

@@ -213,6 +213,7 @@ Describe 'WhatIf changes nothing' {
             'Register-NotificationMeasure' = { Register-NotificationMeasure -ServiceArea 'Recorded Area' -Description 'd' -WhatIf }
             'Export-ComplianceReport'  = { Export-ComplianceReport -Path (Join-Path $TestDrive 'whatif.html') -WhatIf }
             'Import-GraphCallRecord'   = { Import-GraphCallRecord -After ([datetime]::UtcNow.AddDays(-1)) -Before ([datetime]::UtcNow) -WhatIf }
+            'Update-RecordingFormat'   = { Update-RecordingFormat -WhatIf }
         }
     }
 

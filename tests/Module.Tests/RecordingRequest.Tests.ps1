@@ -103,7 +103,7 @@ Describe 'Recording requests (clause 2.2)' {
 
     It 'brings in a paper approval with its past effective date, keeping both dates in the audit event' {
         $r = New-Request
-        $approved = Approve-RecordingRequest -Store $nsm -RequestId $r.RequestId -EffectiveFrom '2024-02-06' -Comment 'Paper approval NS/2024/03'
+        $approved = Approve-RecordingRequest -Store $nsm -RequestId $r.RequestId -EffectiveFrom '2024-02-06' -Reference 'NS/2024/03' -Comment 'Paper approval NS/2024/03'
         $approved.EffectiveFrom.Date | Should -Be ([datetime]'2024-02-06').Date
         $details = (Get-AuditEvent -Action ApproveRecordingRequest).Details | ConvertFrom-Json
         $details.effectiveFrom | Should -Not -BeNullOrEmpty

@@ -111,7 +111,7 @@ Describe 'Test-RecordingStore' {
     It 'reports every check and fails -Quiet when the audit chain is broken, without repairing anything' {
         $store = New-TestStore
         New-ServiceArea -Name 'A' -RetentionDays 5 -CustomerNotice 'n' | Out-Null
-        (Test-RecordingStore).Check | Should -Be @('DatabaseIntegrity', 'ForeignKeys', 'AuditChain', 'MasterKey', 'StorePermissions', 'SeparationOfDuties', 'RecordingFiles', 'OrphanFiles')
+        (Test-RecordingStore).Check | Should -Be @('DatabaseIntegrity', 'ForeignKeys', 'AuditChain', 'MasterKey', 'StorePermissions', 'SeparationOfDuties', 'StoreSchemaMismatch', 'StrayStoreEntry', 'RecordingFiles', 'OrphanFiles')
         Test-RecordingStore -Quiet | Should -BeTrue
         Invoke-StoreSql $store "DROP TRIGGER audit_event_no_update; UPDATE audit_event SET principal = 'mallory' WHERE seq = 3"
         Test-RecordingStore -Quiet | Should -BeFalse

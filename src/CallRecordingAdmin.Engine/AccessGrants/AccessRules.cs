@@ -78,6 +78,14 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             return areas.ToList();
         }
 
+        /// <summary>
+        /// Whether a grant was in force at <paramref name="at"/> (a playback registered after the fact, clause 3.1): already granted,
+        /// not yet revoked, not expired and not past its review date then. The review date is the one the grant has now (a review
+        /// moves it forward; earlier review dates are not kept on the grant).
+        /// </summary>
+        public static bool ActiveAt(DateTimeOffset grantedAt, DateTimeOffset? revokedAt, DateTimeOffset? expiresOn, DateTimeOffset? reviewBy, DateTimeOffset at) =>
+            grantedAt <= at && (!revokedAt.HasValue || revokedAt.Value > at) && StatusOf(null, expiresOn, reviewBy, at) == GrantStatus.Active;
+
         /// <summary>True when an access-log row that allowed access names no purpose or no reason (3.1 "purpose and reason on every access").</summary>
         public static bool LacksPurpose(string purpose, string reason) => string.IsNullOrWhiteSpace(purpose) || string.IsNullOrWhiteSpace(reason);
 

@@ -257,5 +257,26 @@ namespace CallRecordingAdmin.Engine.AccessGrants
             Audit.LedgerCheck.Require(ctx.Db, "access_grant", grantId, right + " recording " + recording.RecordingId + " on grant " + grantId);
             return grantId;
         }
+
+        /// <summary>
+        /// The same check as of a past moment (<see cref="AccessRules.ActiveAt"/>): a grant with the right that was in force at
+        /// <paramref name="at"/>, revoked or not since. A playback registered after the fact is judged by the nomination its player
+        /// held when it happened, not by today's.
+        /// </summary>
+        public static string RequireAt(ChangeContext ctx, string principal, Recording recording, AccessRight right, DateTimeOffset at)
+        {
+            Audit.LedgerCheck.Require(ctx.Db, "recording", recording.RecordingId, right + " recording " + recording.RecordingId); // the row ledger (issue 11)
+            foreach (var g in ctx.Db.Grants.ForRecordingEver(principal, recording.RecordingId))
+            {
+                if (AccessRules.Includes(g, right) && AccessRules.ActiveAt(g.GrantedAt, g.RevokedAt, g.ExpiresOn, g.ReviewBy, at))
+                {
+                    Audit.LedgerCheck.Require(ctx.Db, "access_grant", g.GrantId, right + " recording " + recording.RecordingId + " on grant " + g.GrantId);
+                    return g.GrantId;
+                }
+            }
+            throw new PolicyException("AccessNotGranted", FailureKind.PermissionDenied,
+                "'" + principal + "' was not nominated for " + right + " on recordings of '" + recording.ServiceArea + "' at " + Timestamp.ToText(at) +
+                " (no grant with that right was in force then); only nominated staff may do that.", principal, "3.1");
+        }
     }
 }

@@ -29,6 +29,9 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         /// </summary>
         IReadOnlyList<AccessGrant> ForRecording(string principal, string recordingId);
 
+        /// <summary>Every grant of the principal over the recording's area or on the recording, revoked ones included (a playback judged as of when it happened).</summary>
+        IReadOnlyList<AccessGrant> ForRecordingEver(string principal, string recordingId);
+
         /// <summary>
         /// What makes areas visible to a principal who holds no store-wide role, in one round trip: the ids of the areas
         /// they supervise, and their unrevoked grants over areas (no shares). <see cref="AccessRules.VisibleAreas"/> decides.

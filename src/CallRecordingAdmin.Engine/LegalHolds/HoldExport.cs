@@ -67,7 +67,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
             var folder = Path.GetFullPath(destination);
             StorePaths.Checked(_store, "export legal holds", folder);
             var (hold, recordings) = ReachHold(holdId, folder);
-            Directory.CreateDirectory(folder);
+            SafeOutput.CreateFolder(folder);
             var exportedAt = _store.Clock.UtcNow;
             var entries = new List<SortedDictionary<string, object>>();
             var written = new List<string>();
@@ -84,7 +84,7 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                     if (rec.State == RecordingState.Active || rec.State == RecordingState.PendingDelete)
                     {
                         var existed = File.Exists(target);
-                        _store.Recordings.DecryptTo(rec, target);
+                        _store.Recordings.DecryptTo(rec, target, "ExportLegalHold", "LegalHold:" + hold.Kind, hold.Reason);
                         if (!existed) written.Add(target);
                         exportedSha = RecordingCipher.Sha256OfFile(target);
                         if (!string.Equals(exportedSha, rec.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -222,6 +222,13 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                                 e.Message.Substring(e.Message.IndexOf(':') + 2), first.RecordingId, "3.1");
                         }
                     }
+                    // Every path the export will write — each audio file and the three manifests — is checked before anything is written
+                    // (a link planted at manifest.json must not be found only after the audio is out).
+                    foreach (var path in list.Where(x => x.State == RecordingState.Active || x.State == RecordingState.PendingDelete).Select(x => ExportFileName.For(x))
+                                 .Concat(new[] { ManifestJson, ManifestCsv, ManifestHash }))
+                    {
+                        StorePaths.EnsureOutsideStore(_store, Path.Combine(folder, path));
+                    }
                     foreach (var rec in list.Where(x => x.State == RecordingState.Active || x.State == RecordingState.PendingDelete))
                     {
                         AccessRecord.Write(ctx, "ExportLegalHold", AccessOutcome.Allowed, rec.RecordingId, rec.ServiceArea, "LegalHold:" + h.Kind, h.Reason,
@@ -238,6 +245,11 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                     AccessRecord.Write(ctx, "ExportLegalHold", AccessOutcome.Refused, (string)e.Target, area, null, null, "hold " + holdId + ": " + e.ErrorId + ": " + e.Message);
                     return 0;
                 });
+                throw;
+            }
+            catch (PolicyException e) when (e.ErrorId == "DestinationInsideStore")
+            {
+                _store.AuditRefusal("export legal holds", e);
                 throw;
             }
         }

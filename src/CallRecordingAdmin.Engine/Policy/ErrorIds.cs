@@ -72,6 +72,7 @@ namespace CallRecordingAdmin.Engine.Policy
             E("StoreUnavailable", Unavailable, null, "The policy database could not be opened."),
             E("ConstraintViolated", Op, null, "The change conflicts with data already in the store (a database constraint)."),
             E("StoreError", Write, null, "The policy database reported another error; nothing was changed."),
+            E("StoreDiskFull", Write, null, "The volume holding the policy database is full; the change was rolled back and nothing was changed."),
             E("EncryptionKeyUnavailable", Security, null, "The master key is missing, unreadable or not this store's; nothing can be encrypted or read."),
             E("KeyFileExists", Exists, null, "A key file already exists at -KeyPath; it is never overwritten."),
             E("KeyFileInsecure", Security, null, "The new key file could not be made readable by its owner only."),
@@ -84,7 +85,7 @@ namespace CallRecordingAdmin.Engine.Policy
 
             // People and roles
             E("PrincipalRequired", Arg, null, "A principal must name a person or account (DOMAIN\\user or user@domain)."),
-            E("PrincipalInvalid", Arg, null, "A principal is longer than 256 characters, or holds invisible characters (format, zero-width, combining marks) or mixes Latin, Cyrillic and Greek letters (lookalike accounts)."),
+            E("PrincipalInvalid", Arg, null, "A principal is longer than 256 characters, or holds invisible characters (format, zero-width, combining marks) or mixes Latin, Cyrillic and Greek letters (lookalike accounts), or is not shaped like an account (DOMAIN\\user, user@domain or a plain account name: no formula, quote, bracket or path)."),
             E("AccessDenied", Denied, "2.2, 2.5, 3.1, 3.2 or none", "The acting principal lacks the role the change needs; the refusal is logged.", RefusalLog.Role),
             E("RoleAlreadyAssigned", Exists, null, "The principal already holds that role (in that area)."),
             E("RoleNotAreaScoped", Arg, null, "A store-wide role was given a service area."),
@@ -140,6 +141,9 @@ namespace CallRecordingAdmin.Engine.Policy
             E("StoredValueInvalid", Data, null, "A row of the policy database holds a value the module never writes (changed outside it); that row alone is reported and skipped."),
             E("RowIntegrityFailed", Data, null, "A row the change would act on is not the one the row ledger last sealed (changed, inserted or deleted outside the module); nothing was done to it and the refusal is logged. Test-AuditChain -State lists every such row.", RefusalLog.Role),
             E("RecordingIntegrityFailed", Data, null, "A stored recording failed its authentication tag or SHA-256; its content was not returned."),
+            E("RecordingFormatOutdated", Data, null, "A stored recording is in format 1, whose header is not authenticated (Test-RecordingStore -Deep); Update-RecordingFormat rewrites it in format 2."),
+            E("StrayStoreEntry", Data, null, "A file or folder in the store folder that the store does not write (Test-RecordingStore); it is reported, never deleted."),
+            E("StoreSchemaMismatch", Data, null, "A table, column, index, trigger or view of the policy database differs from what the migrations make: it was changed outside the module (Test-RecordingStore)."),
             E("RecordingNotFound", NotFound, null, "There is no recording with that id that you may see.", RefusalLog.Content),
             E("RecordingNotAvailable", NotFound, null, "The recording was deleted or extracted; its content is no longer in the store.", RefusalLog.Content),
             E("RecordingOnLegalHold", Op, "2.5", "The recording is on legal hold and must be kept; release the hold first.", RefusalLog.Content),
@@ -234,6 +238,12 @@ namespace CallRecordingAdmin.Engine.Policy
             E("StaffNotificationMailRefused", FailureKind.ConnectionError, null, "Send-StaffNotification: the mail service did not accept the mail to that member, so no notice is registered for them; the outbox row says why."),
             E("StaffNotificationNotSent", Data, null, "Send-StaffNotification: the member has no usable e-mail address on the roster; nothing was sent or registered for them."),
             E("CheckpointMailRefused", FailureKind.ConnectionError, null, "The checkpoint was exported and recorded, but the mail service refused the mail; the outbox row says why."),
+            // Issue 9 review findings (F10, F15, F16)
+            E("StartTimeAmbiguous", Data, null, "A StartTime writes day and month in an order the text does not say (11/12/2026), or, without an offset, names a wall-clock time that happened twice in the time zone (clocks going back); write ISO 8601 with its offset."),
+            E("TimeZoneNotFound", Arg, null, "-TimeZone names no time zone this machine knows (give an IANA name such as Europe/London, or a Windows one)."),
+            E("PlayedAtBeforeCall", Arg, "3.1", "A playback cannot be registered at a time before the call began; the refused registration is in the access log.", RefusalLog.Content),
+            E("EffectiveFromBeforePolicy", Arg, "2.2", "-EffectiveFrom cannot precede the Call Recording Policy's effective date, 6 February 2024."),
+            E("PaperReferenceRequired", Arg, "2.2", "An approval backdated before its decision (-EffectiveFrom more than five minutes ago) needs the paper approval's reference (-Reference)."),
         };
 
         private static readonly Dictionary<string, ErrorIdInfo> ById = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);

@@ -32,6 +32,10 @@ namespace CallRecordingAdmin.Engine.Policy
         public const string ExtractAfterVerify = "extract.after-verify";
         /// <summary>Extraction: a recording committed as Extracted, before its stored file is removed.</summary>
         public const string ExtractAfterMark = "extract.after-mark";
+        /// <summary>Update-RecordingFormat: a batch's rewritten files verified and flushed, before any is renamed over its original.</summary>
+        public const string UpgradeBeforeRename = "upgrade.before-rename";
+        /// <summary>Update-RecordingFormat: a batch's files renamed into place, before its audit event commits.</summary>
+        public const string UpgradeAfterRename = "upgrade.after-rename";
         /// <summary>Subject access export: the first recording written to the destination, the rest not yet.</summary>
         public const string SubjectAccessMidExport = "sar.mid-export";
 

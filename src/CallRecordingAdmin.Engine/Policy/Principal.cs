@@ -84,8 +84,59 @@ namespace CallRecordingAdmin.Engine.Policy
                     parameterName + " '" + Short(canonical) + "' mixes letters of the " + Describe(scripts) +
                     " scripts, which can make one account look like another; a principal is written in one script.", Short(canonical));
             }
+            RequireAccountShape(canonical, parameterName);
             return canonical;
         }
+
+        /// <summary>
+        /// A principal names an account in one of three shapes: <c>DOMAIN\user</c>, <c>user@domain</c> (a UPN, or user@host for an
+        /// operating-system account outside Windows) or a plain account name. The domain is letters, digits, '.', '-' and '_'; the user
+        /// part is letters, digits, spaces and <c>. _ - ' $ + ! # % &amp; ~</c>, begins with a letter, a digit or '_' and does not end in a space or '.'.
+        /// So a formula (<c>=HYPERLINK("x")</c>), a path, quotes, brackets or a second separator are <c>PrincipalInvalid</c>.
+        /// </summary>
+        private static void RequireAccountShape(string p, string parameterName)
+        {
+            var slash = p.IndexOf('\\');
+            var at = p.IndexOf('@');
+            string user, domain = null;
+            if (slash >= 0 && at >= 0) throw Shape(parameterName, p, "has both '\\' and '@'");
+            if (slash >= 0)
+            {
+                if (p.IndexOf('\\', slash + 1) >= 0) throw Shape(parameterName, p, "has more than one '\\'");
+                domain = p.Substring(0, slash);
+                user = p.Substring(slash + 1);
+            }
+            else if (at >= 0)
+            {
+                if (p.IndexOf('@', at + 1) >= 0) throw Shape(parameterName, p, "has more than one '@'");
+                user = p.Substring(0, at);
+                domain = p.Substring(at + 1);
+            }
+            else
+            {
+                user = p;
+            }
+            if (domain != null)
+            {
+                if (domain.Length == 0) throw Shape(parameterName, p, "has an empty domain");
+                if (!char.IsLetterOrDigit(domain[0])) throw Shape(parameterName, p, "has a domain that does not begin with a letter or digit");
+                foreach (var c in domain)
+                {
+                    if (!(char.IsLetterOrDigit(c) || c == '.' || c == '-' || c == '_')) throw Shape(parameterName, p, "has '" + c + "' in its domain");
+                }
+            }
+            if (user.Length == 0) throw Shape(parameterName, p, "has an empty user name");
+            if (!(char.IsLetterOrDigit(user[0]) || user[0] == '_')) throw Shape(parameterName, p, "has a user name that begins with '" + user[0] + "'");
+            if (user[user.Length - 1] == ' ' || user[user.Length - 1] == '.') throw Shape(parameterName, p, "has a user name that ends in a space or '.'");
+            foreach (var c in user)
+            {
+                if (!(char.IsLetterOrDigit(c) || " ._-'$+!#%&~".IndexOf(c) >= 0)) throw Shape(parameterName, p, "has '" + c + "' in its user name");
+            }
+        }
+
+        private static PolicyException Shape(string parameterName, string value, string problem) =>
+            new PolicyException("PrincipalInvalid", FailureKind.InvalidArgument,
+                parameterName + " '" + Short(value) + "' " + problem + "; a principal is DOMAIN\\user, user@domain or a plain account name.", Short(value));
 
         /// <summary>
         /// The user part of a principal: <c>user</c> in <c>DOMAIN\user</c> and in <c>user@domain</c> (and in <c>user@host</c>,

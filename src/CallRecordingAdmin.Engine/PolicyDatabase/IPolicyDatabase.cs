@@ -42,5 +42,11 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase
         /// the caller made): self-contained, so it opens read-only anywhere (RecordingStore.OpenCopy). Backup-RecordingStore uses it.
         /// </summary>
         void CopyTo(string file);
+
+        /// <summary>
+        /// How the database's schema (tables and their columns, indexes, triggers, views) differs from the one its migrations
+        /// make, computed by running the migrations up to the store's version on a scratch database: empty when they agree.
+        /// </summary>
+        IReadOnlyList<SchemaDifference> SchemaDifferences();
     }
 }

@@ -154,7 +154,10 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
         /// Approves a pending request. <paramref name="effectiveFrom"/> (in the past) brings in an authorisation
         /// that already existed on paper; the audit event keeps both the decision date and the effective date.
         /// </summary>
-        public RecordingRequest Approve(string requestId, string comment, DateTimeOffset? effectiveFrom)
+        public RecordingRequest Approve(string requestId, string comment, DateTimeOffset? effectiveFrom) => Approve(requestId, comment, effectiveFrom, null);
+
+        /// <summary>Approves a pending request; an <paramref name="effectiveFrom"/> before the decision needs the paper approval's <paramref name="reference"/> (<see cref="RequestRules.CheckEffectiveFrom"/>).</summary>
+        public RecordingRequest Approve(string requestId, string comment, DateTimeOffset? effectiveFrom, string reference)
         {
             return _store.Change("approve recording requests", ctx =>
             {
@@ -192,11 +195,8 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                     }
                 }
                 var from = effectiveFrom ?? ctx.Now;
-                if (from > ctx.Now)
-                {
-                    throw new PolicyException("EffectiveFromInFuture", FailureKind.InvalidArgument,
-                        "-EffectiveFrom brings in an authorisation that already exists and must lie in the past; " + Timestamp.ToText(from) + " is in the future.", from);
-                }
+                var paper = RequestRules.CheckEffectiveFrom(from, ctx.Now, reference, request.RequestId);
+                if (paper != null) comment = (string.IsNullOrWhiteSpace(comment) ? "" : comment.Trim() + " ") + "(paper approval " + paper + ")";
                 if (RequestRules.UntilHasPassed(request.Until, ctx.Now))
                 {
                     throw new PolicyException("RequestUntilInPast", FailureKind.InvalidArgument,
@@ -207,7 +207,7 @@ namespace CallRecordingAdmin.Engine.RecordingRequests
                 var retention = request.RetentionMonths.HasValue ? RetentionPeriod.FromMonths(request.RetentionMonths.Value) : RetentionPeriod.FromDays(request.RetentionDays.Value);
                 var details = new Dictionary<string, object>
                 {
-                    ["serviceArea"] = area.Name, ["decidedAt"] = ctx.Now, ["effectiveFrom"] = from, ["until"] = request.Until,
+                    ["serviceArea"] = area.Name, ["decidedAt"] = ctx.Now, ["effectiveFrom"] = from, ["until"] = request.Until, ["paperReference"] = paper,
                     ["comment"] = Optional(comment),
                 };
                 // the request's retention becomes the area's: the one writer, with the same audit details as Set-ServiceArea

@@ -224,11 +224,14 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// is a refused import: in the access log (action Import, outcome Refused) like a refused row, unless <paramref name="logRefusal"/>
         /// is false (-WhatIf), then rethrown.
         /// </summary>
-        public IReadOnlyList<ManifestRow> ReadManifest(string manifestPath, bool logRefusal = true)
+        public IReadOnlyList<ManifestRow> ReadManifest(string manifestPath, bool logRefusal = true) => ReadManifest(manifestPath, logRefusal, null);
+
+        /// <summary>The same, with StartTimes without an offset read as wall-clock times in <paramref name="zone"/> (the machine's zone when null).</summary>
+        public IReadOnlyList<ManifestRow> ReadManifest(string manifestPath, bool logRefusal, TimeZoneInfo zone)
         {
             try
             {
-                return RecordingManifest.Read(manifestPath).ToList();
+                return RecordingManifest.Read(manifestPath, zone).ToList();
             }
             catch (PolicyException e) when (logRefusal && e.Refusal != RefusalLog.None)
             {

@@ -34,11 +34,50 @@ namespace CallRecordingAdmin.Engine.Recordings
                     throw new PolicyException("FileExists", FailureKind.ResourceExists, "'" + full + "' already exists; use -Force to replace it.", full);
                 }
             });
-            DecryptTo(recording, full);
+            DecryptTo(recording, full, "Download", purpose.Purpose.ToString(), purpose.LoggedReason);
             return recording;
         }
 
-        internal void DecryptTo(Recording recording, string full)
+        /// <summary>
+        /// Decrypts a recording whose access was logged as Allowed under <paramref name="action"/>. Decrypted audio never exists without
+        /// its access-log row (that row comes first), and a record never says something untrue: when the decryption then fails — a
+        /// damaged or tampered file (<c>RecordingIntegrityFailed</c>), the wrong or missing key, the file gone, the disk full — a second
+        /// row says so (outcome Refused, the ErrorId, "nothing was written"), and the partial output is deleted before the error goes on.
+        /// </summary>
+        internal void DecryptTo(Recording recording, string full, string action, string purpose, string reason)
+        {
+            try
+            {
+                DecryptTo(recording, full);
+            }
+            catch (Exception e) when (e is PolicyException || e is IOException || e is UnauthorizedAccessException)
+            {
+                RecordFailure(action, recording, purpose, reason, full, e);
+                throw;
+            }
+        }
+
+        /// <summary>The access-log row (and its RecordingAccessRefused audit event) of an allowed access to content that did not complete.</summary>
+        internal void RecordFailure(string action, Recording recording, string purpose, string reason, string destination, Exception e)
+        {
+            var id = e is PolicyException p ? p.ErrorId : "FileWriteFailed";
+            var hint = id == "RecordingIntegrityFailed" ? " The stored recording is damaged or was altered: run Test-RecordingStore -Deep and restore it from a backup." : "";
+            try
+            {
+                _store.Change("record a failed access to a recording", ctx =>
+                {
+                    AccessRecord.Write(ctx, action, AccessOutcome.Refused, recording.RecordingId, recording.ServiceArea, purpose, reason,
+                        id + ": the " + action + " allowed above did not complete and nothing was written to " + destination + ": " + Text.Printable(e.Message, 2000) + hint);
+                    return 0;
+                });
+            }
+            catch (Exception logging) when (logging is PolicyException || logging is IOException || logging is SqliteException)
+            {
+                // The store itself cannot be written (read-only, full): the original error is the one the user needs.
+            }
+        }
+
+        private void DecryptTo(Recording recording, string full)
         {
             var key = _store.ReadMasterKey();
             FileStream opened;
@@ -65,14 +104,42 @@ namespace CallRecordingAdmin.Engine.Recordings
         public Recording Copy(string recordingId, string destinationFolder, AccessPurpose purpose)
         {
             var folder = Path.GetFullPath(destinationFolder);
-            var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder, (ctx, rec) => StorePaths.EnsureOutsideStore(_store, folder));
-            Directory.CreateDirectory(folder);
+            // Every path Copy writes (the folder, the copy and its manifest) is checked before the access is allowed and before anything is written.
+            var recording = Reach(AccessRight.Copy, recordingId, purpose, "copied to " + folder, (ctx, rec) =>
+            {
+                StorePaths.EnsureOutsideStore(_store, folder);
+                StorePaths.EnsureOutsideStore(_store, Path.Combine(folder, rec.RecordingId + FileSuffix));
+                StorePaths.EnsureOutsideStore(_store, Path.Combine(folder, rec.RecordingId + FileSuffix + ".json"));
+            });
             var target = Path.Combine(folder, recording.RecordingId + FileSuffix);
+            try
+            {
+                CopyVerified(recording, folder, target, purpose);
+            }
+            catch (Exception e) when (e is PolicyException || e is IOException || e is UnauthorizedAccessException)
+            {
+                RecordFailure("Copy", recording, purpose.Purpose.ToString(), purpose.LoggedReason, folder, e);
+                throw;
+            }
+            return recording;
+        }
+
+        /// <summary>
+        /// Copies the stored file and checks that the copy opens with this store's key (every tag and the SHA-256), so a damaged or
+        /// tampered recording is never handed over as a good copy; the copy goes (and no manifest is written) when it fails.
+        /// </summary>
+        private void CopyVerified(Recording recording, string folder, string target, AccessPurpose purpose)
+        {
+            SafeOutput.CreateFolder(folder);
             string encryptedSha;
+            var key = _store.ReadMasterKey();
             using (var stored = File.OpenRead(StoredFile(recording)))
             using (var output = SafeOutput.Begin(_store, target, ownerOnly: true))
             {
                 stored.CopyTo(output.Stream);
+                output.Stream.Flush();
+                stored.Position = 0;
+                RecordingCipher.Decrypt(stored, Stream.Null, recording.RecordingId, key, recording.Sha256);
                 output.Commit();
             }
             encryptedSha = RecordingCipher.Sha256OfFile(target);
@@ -86,7 +153,6 @@ namespace CallRecordingAdmin.Engine.Recordings
                 ["purpose"] = purpose.Purpose.ToString(), ["reason"] = purpose.Reason,
             };
             SafeOutput.WriteAllText(_store, target + ".json", JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
-            return recording;
         }
 
         /// <summary>
@@ -107,7 +173,13 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     throw new PolicyException("PlayedAtInFuture", FailureKind.InvalidArgument, "a playback cannot be recorded before it happened (" + Timestamp.ToText(when) + ").", when);
                 }
-                AccessGate.Require(ctx, player, rec, AccessRight.Play);
+                if (when < rec.StartTime)
+                {
+                    throw new PolicyException("PlayedAtBeforeCall", FailureKind.InvalidArgument,
+                        "a playback at " + Timestamp.ToText(when) + " would be before call " + rec.CallId + " began (" + Timestamp.ToText(rec.StartTime) + "); nothing was recorded.", when, "3.1");
+                }
+                // The nomination that counts is the one in force when the call was played, not today's.
+                AccessGate.RequireAt(ctx, player, rec, AccessRight.Play, when);
                 AccessRecord.Allowed(ctx, "Play", rec.RecordingId, rec.ServiceArea, purpose.Purpose.ToString(), purpose.Reason,
                     "played at " + Timestamp.ToText(when) + "; recorded by supervisor " + ctx.Principal, player);
                 return rec;

@@ -33,7 +33,10 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// <summary>The columns a manifest must have (in any order and case).</summary>
         public static readonly string[] RequiredColumns = { "callid", "extension", "starttime", "direction", "path" };
 
-        public static IEnumerable<ManifestRow> Read(string manifestPath)
+        public static IEnumerable<ManifestRow> Read(string manifestPath) => Read(manifestPath, null);
+
+        /// <summary>Reads a manifest whose StartTimes without an offset are wall-clock times in <paramref name="zone"/> (the machine's zone when null).</summary>
+        public static IEnumerable<ManifestRow> Read(string manifestPath, TimeZoneInfo zone)
         {
             var full = Path.GetFullPath(manifestPath);
             if (!File.Exists(full))
@@ -78,11 +81,11 @@ namespace CallRecordingAdmin.Engine.Recordings
                     if (joined > 0)
                     {
                         for (var k = 0; k < joined; k++) { text += "\n" + pending[0]; pending.RemoveAt(0); }
-                        yield return Row(root, line, text, columns, line + joined);
+                        yield return Row(root, line, text, columns, zone, line + joined);
                         line += joined;
                         continue;
                     }
-                    yield return Row(root, line, text, columns);
+                    yield return Row(root, line, text, columns, zone);
                 }
             }
         }
@@ -117,7 +120,7 @@ namespace CallRecordingAdmin.Engine.Recordings
             return 0;
         }
 
-        private static ManifestRow Row(string root, int line, string text, Dictionary<string, int> columns, int lastLine = 0)
+        private static ManifestRow Row(string root, int line, string text, Dictionary<string, int> columns, TimeZoneInfo zone, int lastLine = 0)
         {
             var row = new ManifestRow { Line = line };
             try
@@ -145,7 +148,7 @@ namespace CallRecordingAdmin.Engine.Recordings
                 {
                     CallId = row.CallId,
                     Extension = Field("extension"),
-                    StartTime = ParseTime(Field("starttime")),
+                    StartTime = ParseTime(Field("starttime"), zone),
                     DurationSeconds = ParseDouble(Field("durationseconds")),
                     Direction = ParseDirection(Field("direction")),
                     RemoteNumber = Field("remotenumber"),
@@ -243,11 +246,8 @@ namespace CallRecordingAdmin.Engine.Recordings
             return candidate;
         }
 
-        public static DateTimeOffset ParseTime(string text)
-        {
-            if (text != null && text.Length <= 64 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)) return value;
-            throw new PolicyException("StartTimeInvalid", FailureKind.InvalidData, "'" + Text.Printable(text, 64) + "' is not a date and time (use ISO 8601, e.g. 2026-11-01T09:15:00Z).", text);
-        }
+        /// <summary>A StartTime as the one rule reads it (<see cref="Timestamp.ParseInput"/>): ISO 8601; without an offset, a wall-clock time in <paramref name="zone"/> (the machine's zone when null).</summary>
+        public static DateTimeOffset ParseTime(string text, TimeZoneInfo zone = null) => Timestamp.ParseInput(text, zone);
 
         private static double? ParseDouble(string text) =>
             string.IsNullOrWhiteSpace(text) ? (double?)null

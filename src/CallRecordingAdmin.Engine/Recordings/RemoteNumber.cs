@@ -26,7 +26,7 @@ namespace CallRecordingAdmin.Engine.Recordings
         /// <summary>
         /// A number an imported call may carry: blank, an explicit withheld value ("withheld", "anonymous"), an
         /// internal extension on an Internal call, or a number libphonenumber finds possible (E.164 at most 15
-        /// digits, written with digits, spaces, + ( ) - . only). Anything else — a formula, letters, 16 digits —
+        /// digits, written with digits, spaces, + ( ) - . only) that is not filler (see <see cref="Filler"/>). Anything else — a formula, letters, 16 digits —
         /// is <c>InvalidPhoneNumber</c>. Returns the trimmed text, or null when blank.
         /// </summary>
         public static string Validate(string raw, CallDirection direction, string callId)
@@ -54,13 +54,36 @@ namespace CallRecordingAdmin.Engine.Recordings
                 if (candidate == null) continue;
                 try
                 {
-                    if (Util.IsPossibleNumber(Util.Parse(candidate, DefaultRegion))) return text;
+                    var parsed = Util.Parse(candidate, DefaultRegion);
+                    if (Util.IsPossibleNumber(parsed))
+                    {
+                        var filler = Filler(parsed);
+                        if (filler != null) return Refuse(filler);
+                        return text;
+                    }
                 }
                 catch (NumberParseException)
                 {
                 }
             }
             return Refuse("it is not a possible telephone number");
+        }
+
+        /// <summary>
+        /// Why a number of a possible length is still no telephone number, or null. libphonenumber's IsPossibleNumber checks only
+        /// the length for the country, so filler a recorder writes for "no number" (<c>00000000</c>, <c>99999999</c>) passes it.
+        /// Refused: a national number that is one digit repeated, and a national number with a leading zero that is not a valid
+        /// number of its country (UK national numbers never begin with 0 once the trunk 0 is dropped; Italian ones do, and are valid).
+        /// Full validity (IsValidNumber) is not required: it refuses the Ofcom drama ranges and number ranges newer than the
+        /// library's metadata, and a real call must not be left out of the store for that.
+        /// </summary>
+        private static string Filler(PhoneNumber parsed)
+        {
+            var national = Util.GetNationalSignificantNumber(parsed);
+            if (national.Length == 0) return "it has no national number";
+            if (national.Trim(national[0]).Length == 0) return "its national number is one digit repeated (" + national + "), which is filler, not a telephone number";
+            if (national[0] == '0' && !Util.IsValidNumber(parsed)) return "its national number " + national + " begins with 0 and is no valid number of country code +" + parsed.CountryCode;
+            return null;
         }
 
         public static string Normalise(string raw, string region = DefaultRegion)

@@ -126,7 +126,8 @@ namespace CallRecordingAdmin.Engine.Store
 
         /// <summary>
         /// Creates a store in <paramref name="path"/> (an empty or missing folder) and makes
-        /// <paramref name="identity"/> its first Administrator. An existing store is opened instead.
+        /// <paramref name="identity"/> its first Administrator. An existing store is opened instead. A folder inside
+        /// another store's folder is refused (<c>DestinationInsideStore</c>).
         /// </summary>
         public static RecordingStore Create(string path, string identity, string keyPath = null, IClock clock = null, bool sharedOsAccount = false)
         {
@@ -144,6 +145,9 @@ namespace CallRecordingAdmin.Engine.Store
             {
                 throw new PolicyException("StoreFolderNotEmpty", FailureKind.ResourceExists, "'" + full + "' is a file, not a folder.", full);
             }
+            // Never a store (or its key) inside another store's folder, whether that store is connected or not.
+            StorePaths.EnsureNotInsideAnyStore(full, "the new store's folder");
+            if (keyPath != null) StorePaths.EnsureNotInsideAnyStore(keyPath, "the new store's key file");
             OwnerOnly.CreateDirectory(full);
             OwnerOnly.CreateDirectory(System.IO.Path.Combine(full, RecordingsFolderName));
             var store = new RecordingStore(full, identity, clock);

@@ -44,7 +44,7 @@ namespace CallRecordingAdmin.Engine.Store
                 if (_done) throw new InvalidOperationException("already committed");
                 if (Stream.CanWrite) Stream.Flush(true);
                 Stream.Dispose();
-                if (_store != null) StorePaths.EnsureOutsideStore(_store, FinalPath);
+                if (_store != null) CheckTemp(_store, TempPath, FinalPath);
                 Replace(TempPath, FinalPath);
                 _done = true;
             }
@@ -60,13 +60,16 @@ namespace CallRecordingAdmin.Engine.Store
 
         /// <summary>
         /// Starts writing <paramref name="destination"/>: checks it is outside the store (when a store is given), creates the temporary
-        /// file exclusively beside it (creating the folder if needed), owner-only when <paramref name="ownerOnly"/>, and checks the temporary file too.
+        /// file exclusively beside it (creating missing folders owner-only), owner-only (0600 on Unix) unless <paramref name="ownerOnly"/> is
+        /// false, and checks the temporary file too: by its path, and by identity (the new file must not show in any folder of the store).
+        /// Every file the module writes for a user carries personal data or evidence (audio, access-log rows, manifests, reports), so
+        /// owner-only is the default; the destination's folder, when it exists, keeps its own permissions (the admin's choice).
         /// </summary>
-        public static Pending Begin(RecordingStore store, string destination, bool ownerOnly = false, int bufferSize = 1 << 16)
+        public static Pending Begin(RecordingStore store, string destination, bool ownerOnly = true, int bufferSize = 1 << 16)
         {
             var final = store != null ? StorePaths.EnsureOutsideStore(store, destination) : Path.GetFullPath(destination);
             var folder = Path.GetDirectoryName(final);
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            if (!string.IsNullOrEmpty(folder)) CreateFolder(folder);
             string temp = null;
             FileStream stream = null;
             for (var attempt = 0; stream == null; attempt++)
@@ -84,7 +87,7 @@ namespace CallRecordingAdmin.Engine.Store
             var pending = new Pending(store, final, temp, stream);
             try
             {
-                if (store != null) StorePaths.EnsureOutsideStore(store, temp);
+                if (store != null) CheckTemp(store, temp, final);
             }
             catch
             {
@@ -94,8 +97,32 @@ namespace CallRecordingAdmin.Engine.Store
             return pending;
         }
 
+        /// <summary>The temporary file, once it exists: outside the store by its path, and by identity — its random name must not show in any folder of the store (a mount or alias of it).</summary>
+        private static void CheckTemp(RecordingStore store, string temp, string final)
+        {
+            var resolvedTemp = StorePaths.Resolve(StorePaths.EnsureOutsideStore(store, temp, false));
+            StorePaths.SameFolderAs(store, Path.GetDirectoryName(resolvedTemp), Path.GetFileName(resolvedTemp), final, StorePaths.Resolve(final), Path.GetFileName(final));
+        }
+
+        /// <summary>
+        /// Creates a folder for output with every missing level owner-only (0700 on Unix; on Windows each inherits its parent's ACL);
+        /// a folder that exists keeps its permissions.
+        /// </summary>
+        public static void CreateFolder(string path)
+        {
+            var full = Path.GetFullPath(path);
+            var missing = new System.Collections.Generic.Stack<string>();
+            for (var p = full; !string.IsNullOrEmpty(p) && !Directory.Exists(p); p = Path.GetDirectoryName(p)) missing.Push(p);
+            while (missing.Count > 0)
+            {
+                var next = missing.Pop();
+                if (Directory.Exists(next)) continue;
+                OwnerOnly.CreateDirectory(next);
+            }
+        }
+
         /// <summary>Writes a whole file through <paramref name="write"/> and puts it in place; on any failure the temporary file goes and the destination is unchanged.</summary>
-        public static void Write(RecordingStore store, string destination, Action<Stream> write, bool ownerOnly = false)
+        public static void Write(RecordingStore store, string destination, Action<Stream> write, bool ownerOnly = true)
         {
             using (var pending = Begin(store, destination, ownerOnly))
             {
@@ -105,7 +132,7 @@ namespace CallRecordingAdmin.Engine.Store
         }
 
         /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark.</summary>
-        public static void WriteAllText(RecordingStore store, string destination, string text, bool ownerOnly = false)
+        public static void WriteAllText(RecordingStore store, string destination, string text, bool ownerOnly = true)
         {
             var bytes = new UTF8Encoding(false).GetBytes(text ?? "");
             Write(store, destination, s => s.Write(bytes, 0, bytes.Length), ownerOnly);
@@ -118,7 +145,22 @@ namespace CallRecordingAdmin.Engine.Store
         /// </summary>
         internal static FileStream CreateExclusive(string path, bool ownerOnly, int bufferSize = 4096)
         {
-            var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize);
+            FileStream stream;
+#if NET8_0_OR_GREATER
+            // On .NET 8 the file is born 0600 (open(2)'s mode, before the umask), so it is never readable by others even for an instant.
+            if (ownerOnly && !OperatingSystem.IsWindows())
+            {
+                stream = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = bufferSize,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+            }
+            else
+#endif
+            {
+                stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize);
+            }
             if (!ownerOnly) return stream;
             try
             {

@@ -24,7 +24,7 @@ namespace CallRecordingAdmin.Engine.Store
         public const int FindingCap = 100;
 
         /// <summary>Audit actions that change what Test-RecordingStore checks (recording rows and files): a check older than the newest of them is out of date.</summary>
-        public static readonly IReadOnlyList<string> ChangingActions = new[] { "ImportRecording", "RecoverImport", "DeleteRecording", "DeleteRecordingFailed", "ExtractRecording" };
+        public static readonly IReadOnlyList<string> ChangingActions = new[] { "ImportRecording", "RecoverImport", "DeleteRecording", "DeleteRecordingFailed", "ExtractRecording", "UpgradeRecordingFormat" };
 
         /// <summary>True when no check ran, or the last one ran more than <see cref="OverdueDays"/> days before <paramref name="now"/>.</summary>
         public static bool Overdue(DateTimeOffset? lastRun, DateTimeOffset now) => !lastRun.HasValue || lastRun.Value.AddDays(OverdueDays) < now;

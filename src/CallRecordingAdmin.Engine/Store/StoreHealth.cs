@@ -88,6 +88,8 @@ namespace CallRecordingAdmin.Engine.Store
             yield return CheckKey(KeyFingerprint);
             yield return CheckPermissions();
             yield return CheckSeparation();
+            foreach (var finding in StoreSchemaCheck.Findings(_store.Database)) yield return finding;
+            foreach (var finding in StoreFolderCheck.Findings(Path, KeyPath, EffectiveKeyPath)) yield return finding;
             foreach (var finding in CheckRecordings(deep, progress)) yield return finding;
             if (deep) foreach (var finding in LedgerCheck.Findings(_store)) yield return finding; // the row ledger (issue 11)
         }
@@ -139,6 +141,7 @@ namespace CallRecordingAdmin.Engine.Store
             if (orphans == 0) yield return new StoreFinding("OrphanFiles", FindingSeverity.Ok, "No file in the recordings folder is without its recording.", root);
             if (!deep) yield break;
             long checkedCount = 0, failed = 0;
+            var oldFormat = new List<string>();
             foreach (var (rec, bad) in Rows(s => s.Health.ActiveRecordings()))
             {
                 if (bad != null)
@@ -155,7 +158,7 @@ namespace CallRecordingAdmin.Engine.Store
                 {
                     using (var stored = File.OpenRead(file))
                     {
-                        RecordingCipher.Decrypt(stored, Stream.Null, rec.RecordingId, ReadMasterKey(), rec.Sha256);
+                        if (RecordingCipher.Verify(stored, rec.RecordingId, ReadMasterKey(), rec.Sha256, KeyFingerprint).Format < CrecHeader.CurrentFormat) oldFormat.Add(rec.RecordingId);
                     }
                 }
                 catch (IOException e)
@@ -174,6 +177,7 @@ namespace CallRecordingAdmin.Engine.Store
             yield return failed == 0
                 ? new StoreFinding("RecordingIntegrity", FindingSeverity.Ok, "All " + checkedCount + " recordings decrypted with valid tags and matching SHA-256.", root)
                 : new StoreFinding("RecordingIntegrity", FindingSeverity.Error, failed + " of " + checkedCount + " recordings failed their integrity check.", root);
+            foreach (var finding in RecordingFormatCheck.Findings(oldFormat, checkedCount, root)) yield return finding;
         }
 
         /// <summary>Rows of one read, streamed within its own read session (closed when the enumeration ends or is abandoned).</summary>

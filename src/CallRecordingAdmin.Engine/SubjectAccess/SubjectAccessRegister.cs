@@ -158,6 +158,11 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                                 e.Message.Substring(e.Message.IndexOf(':') + 2), first.RecordingId, "3.1");
                         }
                     }
+                    // Every path the export will write (each audio file and index.csv) is checked before anything is written.
+                    foreach (var path in toExport.Select(ExportName).Concat(new[] { "index.csv" }))
+                    {
+                        StorePaths.EnsureOutsideStore(_store, Path.Combine(folder, path));
+                    }
                     foreach (var rec in toExport)
                     {
                         AccessRecord.Write(ctx, "SubjectAccessExport", AccessOutcome.Allowed, rec.RecordingId, rec.ServiceArea, "SubjectAccess", s.Reference, "exported to " + folder);
@@ -175,8 +180,13 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 });
                 throw;
             }
+            catch (PolicyException e) when (e.ErrorId == "DestinationInsideStore")
+            {
+                _store.AuditRefusal("answer subject access requests", e);
+                throw;
+            }
             var (sar, recordings) = reached;
-            Directory.CreateDirectory(folder);
+            SafeOutput.CreateFolder(folder);
             var rows = new List<string[]>();
             var written = new List<string>();
             var exported = 0;
@@ -187,10 +197,10 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                     string status, file = "", note = "";
                     if (Exportable(rec))
                     {
-                        file = rec.StartTime.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "_" + rec.RecordingId + ExportFileName.Extension(rec.Format);
+                        file = ExportName(rec);
                         var target = Path.Combine(folder, file);
                         var existed = File.Exists(target);
-                        _store.Recordings.DecryptTo(rec, target);
+                        _store.Recordings.DecryptTo(rec, target, "SubjectAccessExport", "SubjectAccess", sar.Reference);
                         if (!existed) written.Add(target);
                         status = "Exported";
                         exported++;
@@ -235,6 +245,9 @@ namespace CallRecordingAdmin.Engine.SubjectAccess
                 return Load(ctx.Connection, ctx.Transaction, ctx.Now, sar.RequestId);
             });
         }
+
+        private static string ExportName(Recording rec) =>
+            rec.StartTime.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "_" + rec.RecordingId + ExportFileName.Extension(rec.Format);
 
         private static bool Exportable(Recording rec) => rec.State == RecordingState.Active || rec.State == RecordingState.PendingDelete;
 

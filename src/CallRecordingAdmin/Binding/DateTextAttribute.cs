@@ -34,6 +34,12 @@ namespace CallRecordingAdmin.Binding
             {
                 return null;
             }
+            if (CallRecordingAdmin.Engine.Policy.Timestamp.IsDayMonthForm(text))
+            {
+                // The invariant culture would read 11/12/2026 as November 12; a UK operator means 11 December. Neither is guessed.
+                throw new ArgumentTransformationMetadataException(
+                    "DateInvalid: '" + (text.Length > 64 ? text.Substring(0, 64) + "…" : text) + "' writes the day and month in an order the text does not say (11/12/2026 is 11 December in the UK, November 12 in the US); write it as yyyy-MM-dd or yyyy-MM-ddTHH:mm:ssZ.");
+            }
             try
             {
                 return LanguagePrimitives.ConvertTo(text.Trim(), Type, System.Globalization.CultureInfo.InvariantCulture);

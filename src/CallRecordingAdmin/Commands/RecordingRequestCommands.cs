@@ -193,11 +193,11 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Approves a pending recording request, authorising recording in its area (clause 2.2).</para>
-    /// <para type="description">Only a Network Services Manager may approve, and never their own request (SeparationOfDuties). Approval is refused, each with its own ErrorId naming clause 2.2, while the DPIA reference (DpiaRequired) or the DPO's advice (DpoAdviceRequired) is missing, while a sensitive request lacks a supporting Security or PCI DSS consultation (SecurityConsultationRequired), when the latest consultation of a team is NotSupported (ConsultationNotSupported), or when the request is not pending (RequestNotPending). Approval makes the request's retention the area's local retention and authorises recording until the request's end date, or open-ended. -EffectiveFrom brings in an authorisation that already existed on paper, so calls made since then can be imported; the audit event keeps both dates.</para>
+    /// <para type="description">Only a Network Services Manager may approve, and never their own request (SeparationOfDuties). Approval is refused, each with its own ErrorId naming clause 2.2, while the DPIA reference (DpiaRequired) or the DPO's advice (DpoAdviceRequired) is missing, while a sensitive request lacks a supporting Security or PCI DSS consultation (SecurityConsultationRequired), when the latest consultation of a team is NotSupported (ConsultationNotSupported), or when the request is not pending (RequestNotPending). Approval makes the request's retention the area's local retention and authorises recording until the request's end date, or open-ended. -EffectiveFrom brings in an authorisation that already existed on paper, so calls made since then can be imported; the audit event keeps both dates. An -EffectiveFrom more than five minutes before the decision is a backdating: it needs -Reference, the paper approval's reference, which is kept in the request's decision comment and in the audit event (PaperReferenceRequired without it); it may not precede the policy's effective date, 6 February 2024 (EffectiveFromBeforePolicy), nor lie in the future (EffectiveFromInFuture).</para>
     /// </summary>
     /// <example><code>Approve-RecordingRequest -RequestId req-0123 -Comment 'Approved at UC board 2026-11-27'</code><para>Approves one request.</para></example>
     /// <example><code>Get-RecordingRequest -Status Pending | Approve-RecordingRequest -WhatIf</code><para>Shows which pending requests would be approved.</para></example>
-    /// <example><code>Approve-RecordingRequest -RequestId req-0456 -EffectiveFrom 2024-02-06 -Comment 'Paper approval NS/2024/03'</code><para>Brings in an area that has recorded since 6 February 2024 under a paper approval.</para></example>
+    /// <example><code>Approve-RecordingRequest -RequestId req-0456 -EffectiveFrom 2024-02-06 -Reference 'NS/2024/03' -Comment 'Signed by the Director of IT Services'</code><para>Brings in an area that has recorded since 6 February 2024 under the paper approval NS/2024/03; without -Reference the backdated approval is refused.</para></example>
     [Cmdlet("Approve", "RecordingRequest", SupportsShouldProcess = true)]
     [OutputType(typeof(RecordingRequest))]
     public sealed class ApproveRecordingRequestCommand : StoreCmdlet
@@ -213,10 +213,13 @@ namespace CallRecordingAdmin.Commands
         /// <summary><para type="description">For an authorisation that already existed: the past date it took effect.</para></summary>
         [Parameter] [DateText(typeof(DateTime))] public DateTime? EffectiveFrom { get; set; }
 
+        /// <summary><para type="description">The reference of the paper approval (minutes, form or letter) that authorised recording before this decision. Required when -EffectiveFrom lies more than five minutes before now; kept in the decision comment and the audit event.</para></summary>
+        [Parameter] [Alias("PaperApprovalReference")] public string Reference { get; set; }
+
         protected override void ProcessRecord()
         {
             if (!ShouldProcess(RequestId, "Approve recording request")) return;
-            Try(RequestId, () => WriteObject(ActiveStore.Requests.Approve(RequestId, Comment, EffectiveFrom.HasValue ? new DateTimeOffset(EffectiveFrom.Value) : (DateTimeOffset?)null)));
+            Try(RequestId, () => WriteObject(ActiveStore.Requests.Approve(RequestId, Comment, EffectiveFrom.HasValue ? new DateTimeOffset(EffectiveFrom.Value) : (DateTimeOffset?)null, Reference)));
         }
     }
 

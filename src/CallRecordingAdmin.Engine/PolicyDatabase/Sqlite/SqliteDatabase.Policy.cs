@@ -98,6 +98,8 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
             };
         }
 
+        public IReadOnlyList<SchemaDifference> SchemaDifferences() => SqliteSchema.Differences(this);
+
         public IReadOnlyList<string> CheckIntegrity() => Read(c =>
         {
             var lines = new List<string>();

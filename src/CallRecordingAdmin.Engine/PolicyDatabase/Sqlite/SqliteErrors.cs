@@ -23,6 +23,10 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                 case 14: // SQLITE_CANTOPEN
                     return new PolicyException("StoreUnavailable", FailureKind.ResourceUnavailable,
                         "The policy database could not be opened (" + e.Message + ").", null, null, e);
+                case 13: // SQLITE_FULL
+                    return DiskFull(e);
+                case 10 when e.SqliteExtendedErrorCode == 4874: // SQLITE_IOERR_SHMSIZE: the -shm file cannot grow (a full volume)
+                    return DiskFull(e);
                 case 19: // SQLITE_CONSTRAINT
                     return new PolicyException("ConstraintViolated", FailureKind.InvalidOperation,
                         "The change conflicts with data already in the store (" + e.Message + ").", null, null, e);
@@ -31,5 +35,10 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                         "The policy database reported an error: " + e.Message, null, null, e);
             }
         }
+
+        // SQLite rolls the transaction back when a write fails for want of space, so nothing of the change is kept.
+        private static Exception DiskFull(SqliteException e) =>
+            new PolicyException("StoreDiskFull", FailureKind.WriteError,
+                "The disk holding the policy database is full (" + e.Message + "); nothing was changed. Free space on the store's volume and run the command again.", null, null, e);
     }
 }

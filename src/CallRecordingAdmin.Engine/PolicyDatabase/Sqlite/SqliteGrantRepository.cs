@@ -61,6 +61,12 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                        AND (g.service_area_id = (SELECT service_area_id FROM recording WHERE id = $r) OR g.recording_id = $r)",
                 Map, ("$p", principal), ("$r", recordingId));
 
+        public IReadOnlyList<AccessGrant> ForRecordingEver(string principal, string recordingId) =>
+            SqliteRaw.Query(_session, @"SELECT g.*, NULL AS area_name FROM access_grant g
+                     WHERE g.principal = $p COLLATE NOCASE
+                       AND (g.service_area_id = (SELECT service_area_id FROM recording WHERE id = $r) OR g.recording_id = $r)",
+                Map, ("$p", principal), ("$r", recordingId));
+
         public (IReadOnlyList<string> SupervisedAreaIds, IReadOnlyList<AccessGrant> AreaGrants) VisibilityFacts(string principal)
         {
             // P1's role repository (RolesOf) may take over the supervised areas; kept here so visibility reads one repository.

@@ -384,7 +384,10 @@ CREATE INDEX recording_state_expiry ON recording(state, expires_at, service_area
         }
 
         /// <summary>Brings the schema to <see cref="Latest"/>; refuses a store written by a newer module.</summary>
-        internal static int Apply(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now)
+        internal static int Apply(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now) => Apply(c, tx, now, int.MaxValue);
+
+        /// <summary>Applies the steps up to <paramref name="upTo"/> (the schema check builds an older store's expected schema so).</summary>
+        internal static int Apply(SqliteConnection c, SqliteTransaction tx, DateTimeOffset now, int upTo)
         {
             SqliteDatabase.Execute(c, tx, "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
             var current = CurrentVersion(c, tx);
@@ -394,7 +397,7 @@ CREATE INDEX recording_state_expiry ON recording(state, expires_at, service_area
                     "The store's schema is version " + current + ", newer than this module understands (" + Latest +
                     "). Update CallRecordingAdmin before using this store; it was not changed.", current);
             }
-            foreach (var m in All.Where(m => m.Version > current))
+            foreach (var m in All.Where(m => m.Version > current && m.Version <= upTo))
             {
                 SqliteDatabase.Execute(c, tx, m.Sql);
                 if (m.Version == SqliteLedger.MigrationVersion) SqliteLedger.Baseline(c, tx, now);
