@@ -23,6 +23,8 @@
                extraction, subject access export and grant batches, disk full, read-only store, missing or wrong key,
                the bad-input corpus and concurrent sessions; prints scenario | tried | held | failed and exits
                non-zero if any case failed. Run it as root for the tmpfs (disk full) and read-only mount cases.
+               Then tests/Chaos/Mutations.ps1: -Mutations (default 10000) random single changes to the demo store's
+               rows, ledger and append-only triggers with raw SQL; exits non-zero if the row ledger misses one.
       Package  Build, then a .nupkg of the module in out/feed that Install-PSResource / Save-PSResource take
                from a local folder repository.
       Clean    Removes out/ and every bin/ and obj/ folder.
@@ -34,6 +36,9 @@
 
 .PARAMETER Kills
     For Chaos: how many kill -9 runs in all (default 200).
+
+.PARAMETER Mutations
+    For Chaos: how many random single changes the row ledger's mutation campaign makes (default 10000).
 
 .PARAMETER StorePath
     For Demo: where to create the demo store (default: a new folder under the system temp folder).
@@ -68,6 +73,8 @@ param(
     [string] $StorePath,
 
     [int] $Kills = 200,
+
+    [int] $Mutations = 10000,
 
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
@@ -258,6 +265,7 @@ function Invoke-Bench {
 function Invoke-Chaos {
     Invoke-Build
     Invoke-Native 'fault campaign' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Chaos/Chaos.ps1') -ModulePath $ModuleOut -Kills $Kills }
+    Invoke-Native 'row ledger mutation campaign' { Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Chaos/Mutations.ps1') -ModulePath $ModuleOut -Count $Mutations }
 }
 
 function Invoke-Package {

@@ -36,7 +36,7 @@ $storePath = $mainStore
 $mainSeed = New-CorpusStore $mainStore
 $seed = $mainSeed
 $other = $script:Store.As('admin2@uni.test')
-$logTables = @('audit_event', 'access_log', 'audit_checkpoint')
+$logTables = @('audit_event', 'access_log', 'audit_checkpoint', 'ledger_block', 'ledger_entry')   # the row ledger seals the logged refusal (issue 11)
 
 function Expand-Value([string] $Value) {
     if ($Value -eq '{EMPTY}') { return '' }

@@ -232,12 +232,12 @@ try {
         foreach ($name in $keyActions.Keys) {
             $script:problems = [System.Collections.Generic.List[string]]::new()
             $script:Store = Connect-RecordingStore -Path $keyStore -Identity 'admin@uni.test' -PassThru
-            $snapshotBefore = Get-ChaosSnapshot $keyStore @('audit_event', 'access_log', 'legal_hold', 'legal_hold_recording')
+            $snapshotBefore = Get-ChaosSnapshot $keyStore @('audit_event', 'access_log', 'legal_hold', 'legal_hold_recording', 'ledger_block', 'ledger_entry')
             $errs = @()
             try { & $keyActions[$name] -ErrorAction SilentlyContinue -ErrorVariable +errs | Out-Null } catch { $errs += $_ }
             $ids = @($errs | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] } | Sort-Object -Unique)
             Check 'EncryptionKeyUnavailable' ($ids -contains 'EncryptionKeyUnavailable') "got $($ids -join ', ')"
-            $diff = @(Compare-ChaosSnapshot $snapshotBefore (Get-ChaosSnapshot $keyStore @('audit_event', 'access_log', 'legal_hold', 'legal_hold_recording')))
+            $diff = @(Compare-ChaosSnapshot $snapshotBefore (Get-ChaosSnapshot $keyStore @('audit_event', 'access_log', 'legal_hold', 'legal_hold_recording', 'ledger_block', 'ledger_entry')))
             Check 'nothing changed' ($diff.Count -eq 0) ($diff -join '; ')
             $plain = @(Get-ChildItem $WorkRoot -Directory -Filter 'key-*' | Get-ChildItem -Recurse -Filter *.wav -File)
             Check 'no audio written' ($plain.Count -eq 0) "$($plain.Count) files"

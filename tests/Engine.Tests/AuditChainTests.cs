@@ -50,7 +50,7 @@ namespace Engine.Tests
         {
             using (var t = StoreWithEvents())
             {
-                t.Sql(DropGuards + "UPDATE audit_event SET principal = 'someone.else@uni.test' WHERE seq = 4");
+                t.RawSql(DropGuards + "UPDATE audit_event SET principal = 'someone.else@uni.test' WHERE seq = 4");
                 var report = t.Store.Audit.Verify();
                 Assert.False(report.IsValid);
                 Assert.Equal(4, report.FirstBrokenSequence);
@@ -63,7 +63,7 @@ namespace Engine.Tests
         {
             using (var t = StoreWithEvents())
             {
-                t.Sql(DropGuards + "DELETE FROM audit_event WHERE seq = 3");
+                t.RawSql(DropGuards + "DELETE FROM audit_event WHERE seq = 3");
                 var report = t.Store.Audit.Verify();
                 Assert.False(report.IsValid);
                 Assert.Equal(3, report.FirstBrokenSequence);
@@ -77,7 +77,7 @@ namespace Engine.Tests
             using (var t = StoreWithEvents())
             {
                 // Swap the content of events 3 and 4, keeping the sequence numbers in place.
-                t.Sql(DropGuards +
+                t.RawSql(DropGuards +
                       "UPDATE audit_event SET seq = -3 WHERE seq = 3; UPDATE audit_event SET seq = 3 WHERE seq = 4; UPDATE audit_event SET seq = 4 WHERE seq = -3;");
                 var report = t.Store.Audit.Verify();
                 Assert.False(report.IsValid);
@@ -95,7 +95,7 @@ namespace Engine.Tests
                 Assert.Equal(7, checkpoint.Sequence);
                 Assert.True(t.Store.Audit.Verify(file).CheckpointVerified);
 
-                t.Sql(DropGuards + "DELETE FROM audit_event WHERE seq >= 6");
+                t.RawSql(DropGuards + "DELETE FROM audit_event WHERE seq >= 6");
                 Assert.True(t.Store.Audit.Verify().IsValid, "a chain alone cannot see a cut tail");
                 var report = t.Store.Audit.Verify(file);
                 Assert.False(report.IsValid);
@@ -112,7 +112,7 @@ namespace Engine.Tests
                 var file = Path.Combine(t.Folder, "checkpoint.json");
                 t.Store.Audit.ExportCheckpoint(file);
                 // Cut the tail, then write new events through the engine: the chain is consistent again.
-                t.Sql(DropGuards + "DELETE FROM audit_event WHERE seq >= 5; CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN SELECT RAISE(ABORT, 'no'); END;");
+                t.RawSql(DropGuards + "DELETE FROM audit_event WHERE seq >= 5; CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN SELECT RAISE(ABORT, 'no'); END;");
                 for (var i = 0; i < 4; i++) t.Store.ServiceAreas.Create(new ServiceAreaDraft { Name = "Forged " + i, Retention = RetentionPeriod.FromDays(10) });
                 Assert.True(t.Store.Audit.Verify().IsValid);
                 var report = t.Store.Audit.Verify(file);

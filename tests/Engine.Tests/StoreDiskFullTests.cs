@@ -37,7 +37,7 @@ namespace Engine.Tests
             var store = RecordingStore.Create(path, TempStore.Admin, null, clock, true);
             store.ServiceAreas.Create(new ServiceAreaDraft { Name = "Area 0", Retention = RetentionPeriod.FromDays(30), CustomerNotice = "n" });
             var filler = Path.Combine(_folder, "filler");
-            using (var fs = new FileStream(filler, FileMode.CreateNew))
+            using (var fs = new FileStream(filler, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1)) // unbuffered: no flush left to fail at Dispose
             {
                 var block = new byte[64 * 1024];
                 try { while (true) fs.Write(block, 0, block.Length); } catch (IOException) { }

@@ -33,9 +33,19 @@ namespace Engine.Tests
             return Store.As(principal);
         }
 
-        /// <summary>Runs raw SQL on the database file, as someone with file access could (for tampering tests).</summary>
-        public void Sql(string sql)
+        /// <summary>
+        /// Runs SQL on the database file as a module transaction would (sealed into the row ledger), to set up a state the
+        /// module itself could have left (an interrupted purge, a row from an older version). Tampering tests use <see cref="RawSql"/>.
+        /// </summary>
+        public void Sql(string sql) => CallRecordingAdmin.Engine.PolicyDatabase.Sqlite.SqliteLedger.ExecuteAsModule(Store.DatabasePath, sql);
+
+        /// <summary>True once <see cref="RawSql"/> changed the file behind the module's back: Dispose then skips its ledger self-check.</summary>
+        public bool Tampered { get; private set; }
+
+        /// <summary>Runs raw SQL on the database file, as someone with file access could with the sqlite3 shell (for tampering tests).</summary>
+        public void RawSql(string sql)
         {
+            Tampered = true;
             using (var c = new SqliteConnection("Data Source=" + Store.DatabasePath + ";Pooling=False"))
             {
                 c.Open();
@@ -47,10 +57,35 @@ namespace Engine.Tests
             }
         }
 
+        /// <summary>The row ledger's state check of this store (every change the module made must pass it).</summary>
+        public CallRecordingAdmin.Engine.Audit.LedgerReport Ledger() => CallRecordingAdmin.Engine.Audit.LedgerCheck.Verify(Store);
+
         public void Dispose()
         {
+            // Every store a test builds through the module must pass the row ledger's state check (issue 11): a change the
+            // module makes is never reported as made outside it. A store tampered with RawSql is exempt.
+            var findings = Tampered || !System.IO.File.Exists(Store.DatabasePath) ? null : SafeLedger();
+            if (findings != null && findings.Count > 0)
+            {
+                SqliteConnection.ClearAllPools();
+                try { Directory.Delete(Folder, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                throw new InvalidOperationException("The row ledger reports a change the module made: " + string.Join(" | ", findings));
+            }
+
             SqliteConnection.ClearAllPools();
             try { Directory.Delete(Folder, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+
+        private System.Collections.Generic.List<string> SafeLedger()
+        {
+            try
+            {
+                return Ledger().Findings.ConvertAll(f => f.Message);
+            }
+            catch (CallRecordingAdmin.Engine.Policy.PolicyException)
+            {
+                return null; // a store a test left unreadable on purpose (corrupted, wrong key folder)
+            }
         }
     }
 }

@@ -44,7 +44,7 @@ namespace Engine.Tests
                 Assert.True(report.EventsWithOtherPrincipal >= 1);
                 Assert.Equal(0, report.EventsWithoutOsAccount);
 
-                t.Sql(DropGuards + "UPDATE audit_event SET os_account = 'alice@host' WHERE seq = " + last.Sequence);
+                t.RawSql(DropGuards + "UPDATE audit_event SET os_account = 'alice@host' WHERE seq = " + last.Sequence);
                 var tampered = t.Store.Audit.Verify();
                 Assert.False(tampered.IsValid);
                 Assert.Equal(last.Sequence, tampered.FirstBrokenSequence);
@@ -59,7 +59,7 @@ namespace Engine.Tests
                 var e = t.Store.Audit.Get(new AuditQuery()).Last();
                 // Rewritten as a format-1 event with a correct format-1 hash: it would verify alone, but no event follows format 2 in format 1.
                 var hash = AuditChain.Sha256Hex(AuditChain.Canonical(e.Sequence, Timestamp.ToText(e.OccurredAt), e.Principal, e.Action, e.TargetType, e.Target, e.Details, e.PreviousHash));
-                t.Sql(DropGuards + "UPDATE audit_event SET format = 1, os_account = NULL, hash = '" + hash + "' WHERE seq = " + e.Sequence);
+                t.RawSql(DropGuards + "UPDATE audit_event SET format = 1, os_account = NULL, hash = '" + hash + "' WHERE seq = " + e.Sequence);
                 var report = t.Store.Audit.Verify();
                 Assert.False(report.IsValid);
                 Assert.Contains("older format", report.Problem.Replace("in canonical format 1 after an event in format 2", "older format"));
@@ -101,10 +101,12 @@ namespace Engine.Tests
                 Assert.False(opened.SharedOsAccount);
                 opened.ServiceAreas.Create(new ServiceAreaDraft { Name = "After", Retention = RetentionPeriod.FromMonths(1) });
                 var events = opened.Audit.Get(new AuditQuery()).ToList();
-                Assert.Equal(new[] { 1, 1, 1, 2 }, events.Select(e => e.Format));
+                // the three old events, migration 9's LedgerBaseline (issue 11), the new area
+                Assert.Equal(new[] { 1, 1, 1, 2, 2 }, events.Select(e => e.Format));
+                Assert.Equal("LedgerBaseline", events[3].Action);
                 Assert.Null(events[0].OsAccount);
                 Assert.False(events[0].PrincipalDiffersFromOsAccount);
-                Assert.Equal(opened.OsAccount, events[3].OsAccount);
+                Assert.Equal(opened.OsAccount, events[4].OsAccount);
                 var report = opened.Audit.Verify();
                 Assert.True(report.IsValid, report.Problem);
                 Assert.Equal(3, report.EventsWithoutOsAccount);

@@ -47,7 +47,16 @@ function Get-StoreAt([object] $Store, [datetimeoffset] $Now) {
 
 # Raw SQL on a store's database file, as someone with file access could run it (schema and tampering cases).
 # Uses the module's own Microsoft.Data.Sqlite, reached through its load context.
-function Invoke-StoreSql([object] $Store, [string] $Sql, [switch] $Scalar) {
+# Runs SQL on a store's database file. Without -Raw a change is sealed into the row ledger as a module transaction would be
+# (issue 11): it sets up a state the module itself could have left. -Raw is a change behind the module's back (the sqlite3
+# shell), for tampering tests; -Scalar reads.
+function Invoke-StoreSql([object] $Store, [string] $Sql, [switch] $Scalar, [switch] $Raw) {
+    if (-not $Scalar -and -not $Raw) {
+        $ledger = $Store.GetType().Assembly.GetType('CallRecordingAdmin.Engine.PolicyDatabase.Sqlite.SqliteLedger', $true)
+        $method = $ledger.GetMethod('ExecuteAsModule', [System.Reflection.BindingFlags]'NonPublic, Static')
+        try { $method.Invoke($null, [object[]]@($Store.DatabasePath, $Sql)) | Out-Null } catch [System.Reflection.TargetInvocationException] { throw $_.Exception.InnerException }
+        return
+    }
     $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($Store.GetType().Assembly)
     $sqlite = $context.Assemblies | Where-Object { $_.GetName().Name -eq 'Microsoft.Data.Sqlite' }
     $connection = [Activator]::CreateInstance($sqlite.GetType('Microsoft.Data.Sqlite.SqliteConnection'), [object[]]@("Data Source=$($Store.DatabasePath);Pooling=False;Default Timeout=60"))

@@ -249,8 +249,14 @@ namespace CallRecordingAdmin.Engine.AccessGrants
     /// <summary>The one check every access to a recording passes: an active, reviewed grant with the right (<see cref="AccessRules.MayUse"/>).</summary>
     internal static class AccessGate
     {
-        public static string Require(ChangeContext ctx, string principal, Recording recording, AccessRight right) =>
-            AccessRules.Require(ctx.Db.Grants.ForRecording(principal, recording.RecordingId), right, ctx.Now, principal, recording.ServiceArea);
+        public static string Require(ChangeContext ctx, string principal, Recording recording, AccessRight right)
+        {
+            // the row ledger (issue 11): the recording's row (its area) and the grant that opens it are the ones the module sealed
+            Audit.LedgerCheck.Require(ctx.Db, "recording", recording.RecordingId, right + " recording " + recording.RecordingId);
+            var grantId = AccessRules.Require(ctx.Db.Grants.ForRecording(principal, recording.RecordingId), right, ctx.Now, principal, recording.ServiceArea);
+            Audit.LedgerCheck.Require(ctx.Db, "access_grant", grantId, right + " recording " + recording.RecordingId + " on grant " + grantId);
+            return grantId;
+        }
 
         /// <summary>
         /// The same check as of a past moment (<see cref="AccessRules.ActiveAt"/>): a grant with the right that was in force at
@@ -259,9 +265,14 @@ namespace CallRecordingAdmin.Engine.AccessGrants
         /// </summary>
         public static string RequireAt(ChangeContext ctx, string principal, Recording recording, AccessRight right, DateTimeOffset at)
         {
+            Audit.LedgerCheck.Require(ctx.Db, "recording", recording.RecordingId, right + " recording " + recording.RecordingId); // the row ledger (issue 11)
             foreach (var g in ctx.Db.Grants.ForRecordingEver(principal, recording.RecordingId))
             {
-                if (AccessRules.Includes(g, right) && AccessRules.ActiveAt(g.GrantedAt, g.RevokedAt, g.ExpiresOn, g.ReviewBy, at)) return g.GrantId;
+                if (AccessRules.Includes(g, right) && AccessRules.ActiveAt(g.GrantedAt, g.RevokedAt, g.ExpiresOn, g.ReviewBy, at))
+                {
+                    Audit.LedgerCheck.Require(ctx.Db, "access_grant", g.GrantId, right + " recording " + recording.RecordingId + " on grant " + g.GrantId);
+                    return g.GrantId;
+                }
             }
             throw new PolicyException("AccessNotGranted", FailureKind.PermissionDenied,
                 "'" + principal + "' was not nominated for " + right + " on recordings of '" + recording.ServiceArea + "' at " + Timestamp.ToText(at) +

@@ -241,6 +241,8 @@ namespace CallRecordingAdmin.Engine.Audit
                 ["hash"] = checkpoint.Hash,
                 ["writtenAt"] = Timestamp.ToText(checkpoint.WrittenAt),
                 ["writtenBy"] = checkpoint.WrittenBy,
+                ["ledgerBlock"] = checkpoint.LedgerBlock,
+                ["ledgerHash"] = checkpoint.LedgerHash,
             }, new JsonSerializerOptions { WriteIndented = true });
             var full = System.IO.Path.GetFullPath(path);
             Store.SafeOutput.WriteAllText(store, full, json);
@@ -262,6 +264,8 @@ namespace CallRecordingAdmin.Engine.Audit
                         WrittenAt = Timestamp.Parse(root.GetProperty("writtenAt").GetString()),
                         WrittenBy = root.GetProperty("writtenBy").GetString(),
                         Path = System.IO.Path.GetFullPath(path),
+                        LedgerBlock = root.TryGetProperty("ledgerBlock", out var lb) && lb.ValueKind == JsonValueKind.Number ? lb.GetInt64() : (long?)null,
+                        LedgerHash = root.TryGetProperty("ledgerHash", out var lh) && lh.ValueKind == JsonValueKind.String ? lh.GetString() : null,
                     };
                 }
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace CallRecordingAdmin.Engine.Audit
 {
@@ -44,6 +45,12 @@ namespace CallRecordingAdmin.Engine.Audit
         public long EventsWithOtherPrincipal { get; set; }
         /// <summary>Events written before migration 5, which carry no operating-system account.</summary>
         public long EventsWithoutOsAccount { get; set; }
+        /// <summary>The row ledger's check (Test-AuditChain -State): null when not asked for.</summary>
+        public LedgerReport State { get; set; }
+        /// <summary>Every difference the state check found between the tables and the ledger (empty when it held or was not run).</summary>
+        public IReadOnlyList<LedgerFinding> StateFindings => State?.Findings ?? (IReadOnlyList<LedgerFinding>)new LedgerFinding[0];
+        /// <summary>True when a checkpoint with a ledger head was given and the ledger still holds that block unchanged.</summary>
+        public bool? CheckpointStateVerified { get; set; }
     }
 
     /// <summary>The head of the chain written outside the database (Export-AuditCheckpoint).</summary>
@@ -55,6 +62,10 @@ namespace CallRecordingAdmin.Engine.Audit
         public DateTimeOffset WrittenAt { get; set; }
         public string WrittenBy { get; set; }
         public string Path { get; set; }
+        /// <summary>The row ledger's head block at the checkpoint (the state digest); null in a checkpoint written before the ledger.</summary>
+        public long? LedgerBlock { get; set; }
+        /// <summary>That block's hash: it covers every row hash sealed up to it.</summary>
+        public string LedgerHash { get; set; }
     }
 
     /// <summary>Filters for Get-AuditEvent.</summary>

@@ -29,11 +29,13 @@ namespace CallRecordingAdmin.Engine.Audit
             }
         }
 
-        public AuditChainReport Verify(string checkpointPath = null)
+        public AuditChainReport Verify(string checkpointPath = null, bool state = false)
         {
             RequireReader("verify the audit chain");
             var checkpoint = checkpointPath == null ? null : AuditChain.ReadCheckpoint(checkpointPath);
             var report = _store.Database.Read(session => AuditChain.Verify(session.Audit, _store.StoreId, checkpoint));
+            LedgerCheck.AddCheckpoint(_store, report, checkpoint); // the checkpoint's state digest (issue 11)
+            if (state) LedgerCheck.AddState(_store, report);
             // The outcome is recorded (hashed with the rest) so the compliance report need not walk a million events itself.
             _store.Change("record the audit chain check (Test-AuditChain)", ctx => ctx.Audit(AuditRules.ChainCheckAction, "AuditChain", _store.StoreId, new Dictionary<string, object>
             {
@@ -44,6 +46,7 @@ namespace CallRecordingAdmin.Engine.Audit
                 ["problem"] = report.Problem,
                 ["checkpointSequence"] = report.CheckpointSequence,
                 ["checkpointVerified"] = report.CheckpointVerified,
+                ["stateFindings"] = report.State?.Findings.Count,
             }));
             return report;
         }
@@ -56,11 +59,13 @@ namespace CallRecordingAdmin.Engine.Audit
             var head = _store.Change("export an audit checkpoint", ctx =>
             {
                 ctx.RequireAny("export an audit checkpoint", null, null, RecordingRole.Administrator, RecordingRole.Auditor);
-                return ctx.Audit("ExportAuditCheckpoint", "AuditCheckpoint", full);
+                var ledger = LedgerCheck.Head(ctx, _store.StoreId);
+                return (Event: ctx.Audit("ExportAuditCheckpoint", "AuditCheckpoint", full, new Dictionary<string, object> { ["ledgerBlock"] = ledger.Block, ["ledgerHash"] = ledger.Hash }), Ledger: ledger);
             });
             var checkpoint = new AuditCheckpoint
             {
-                StoreId = _store.StoreId, Sequence = head.Sequence, Hash = head.Hash, WrittenAt = head.OccurredAt, WrittenBy = _store.Identity,
+                StoreId = _store.StoreId, Sequence = head.Event.Sequence, Hash = head.Event.Hash, WrittenAt = head.Event.OccurredAt, WrittenBy = _store.Identity,
+                LedgerBlock = head.Ledger.Block, LedgerHash = head.Ledger.Hash,
             };
             AuditChain.WriteCheckpoint(checkpoint, full, _store);
             return checkpoint;

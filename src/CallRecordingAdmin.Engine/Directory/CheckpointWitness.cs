@@ -47,8 +47,13 @@ namespace CallRecordingAdmin.Engine.Directories
                     throw new PolicyException("CheckpointWitnessNotIndependent", FailureKind.InvalidArgument,
                         "'" + to + "' is an Administrator of this store; mail the checkpoint to a mailbox the store's administrators do not control (the DPO's).", to);
                 }
-                var e = ctx.Audit("ExportAuditCheckpoint", "AuditCheckpoint", "mailto:" + to, new Dictionary<string, object> { ["mailTo"] = to, ["from"] = sender });
+                var ledger = Audit.LedgerCheck.Head(ctx, _store.StoreId); // the state digest (issue 11)
+                var e = ctx.Audit("ExportAuditCheckpoint", "AuditCheckpoint", "mailto:" + to, new Dictionary<string, object>
+                {
+                    ["mailTo"] = to, ["from"] = sender, ["ledgerBlock"] = ledger.Block, ["ledgerHash"] = ledger.Hash,
+                });
                 var body = "CallRecordingAdmin audit checkpoint\r\n\r\nStore: " + _store.StoreId + "\r\nSequence: " + e.Sequence + "\r\nHead hash: " + e.Hash +
+                           "\r\nLedger block: " + ledger.Block + "\r\nLedger hash: " + ledger.Hash +
                            "\r\nTime (UTC): " + Timestamp.ToText(e.OccurredAt) + "\r\nExported by: " + ctx.Principal +
                            "\r\n\r\nKeep this message. Test-AuditChain -Checkpoint with a file holding these values proves the log still contains this head unchanged.\r\n";
                 var id = MailOutbox.Queue(ctx, "AuditCheckpoint", new MailMessage

@@ -163,6 +163,13 @@ namespace CallRecordingAdmin.Engine.LegalHolds
                 foreach (var e in entries.Where(x => (string)x["status"] == "Exported"))
                 {
                     var id = (string)e["recordingId"];
+                    var tampered = _store.Change("extract recordings", ctx => Audit.LedgerGuard.PurgeProblem(ctx, id)); // the row ledger (issue 11)
+                    if (tampered != null)
+                    {
+                        notRemoved++;
+                        deleteFailed?.Invoke(Audit.LedgerGuard.RefuseDeletion(_store, id, tampered));
+                        continue;
+                    }
                     var claimed = _store.Change("extract recordings", ctx =>
                         ctx.Db.Recordings.ClaimForExtraction(id, Path.Combine(folder, (string)e["file"]), ctx.Now));
                     if (!claimed) continue;

@@ -131,8 +131,11 @@ namespace CallRecordingAdmin.Engine.LegalHolds
             });
         }
 
-        internal static LegalHold Load(ChangeContext ctx, string holdId) =>
-            ctx.Db.Holds.Find(holdId?.Trim())
-            ?? throw new PolicyException("LegalHoldNotFound", FailureKind.ObjectNotFound, "There is no legal hold '" + holdId + "'.", holdId);
+        internal static LegalHold Load(ChangeContext ctx, string holdId)
+        {
+            Audit.LedgerCheck.Require(ctx.Db, "legal_hold", holdId?.Trim() ?? "", "act on legal hold " + holdId); // the row ledger (issue 11)
+            return ctx.Db.Holds.Find(holdId?.Trim())
+                ?? throw new PolicyException("LegalHoldNotFound", FailureKind.ObjectNotFound, "There is no legal hold '" + holdId + "'.", holdId);
+        }
     }
 }

@@ -139,6 +139,7 @@ namespace CallRecordingAdmin.Engine.Policy
             E("ExtensionNotRecorded", Data, "2.1", "The call's extension is not a recorded extension of any service area; it was not imported."),
             E("RecordingNotAuthorised", Denied, "2.1", "No approved recording request covered the area at the call's time; it was not imported."),
             E("StoredValueInvalid", Data, null, "A row of the policy database holds a value the module never writes (changed outside it); that row alone is reported and skipped."),
+            E("RowIntegrityFailed", Data, null, "A row the change would act on is not the one the row ledger last sealed (changed, inserted or deleted outside the module); nothing was done to it and the refusal is logged. Test-AuditChain -State lists every such row.", RefusalLog.Role),
             E("RecordingIntegrityFailed", Data, null, "A stored recording failed its authentication tag or SHA-256; its content was not returned."),
             E("RecordingFormatOutdated", Data, null, "A stored recording is in format 1, whose header is not authenticated (Test-RecordingStore -Deep); Update-RecordingFormat rewrites it in format 2."),
             E("StrayStoreEntry", Data, null, "A file or folder in the store folder that the store does not write (Test-RecordingStore); it is reported, never deleted."),

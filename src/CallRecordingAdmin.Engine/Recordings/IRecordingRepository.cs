@@ -63,6 +63,10 @@ namespace CallRecordingAdmin.Engine.Recordings
         bool Claim(string recordingId);
 
         /// <summary>Claims up to <paramref name="limit"/> recordings of an area due for deletion (RetentionRules.IsDue at <paramref name="now"/>, expired by <paramref name="cutoff"/>), oldest expiry first.</summary>
+        /// <summary>Up to <paramref name="limit"/> recordings of an area due for deletion (RetentionRules.IsDue at <paramref name="now"/>, expired by <paramref name="cutoff"/>), oldest expiry first; claims nothing.</summary>
+        IReadOnlyList<(string RecordingId, long StoredBytes)> DueCandidates(string areaId, DateTimeOffset cutoff, DateTimeOffset now, int limit);
+
+        /// <summary>Claims up to <paramref name="limit"/> recordings of an area due for deletion (RetentionRules.IsDue at <paramref name="now"/>, expired by <paramref name="cutoff"/>), oldest expiry first.</summary>
         IReadOnlyList<(string RecordingId, long StoredBytes)> ClaimDue(string areaId, DateTimeOffset cutoff, DateTimeOffset now, int limit);
 
         /// <summary>Active or PendingDelete → PendingDelete with where the extracted copy went; false when the row was neither.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using CallRecordingAdmin.Engine.Audit;
 using CallRecordingAdmin.Engine.Policy;
 using CallRecordingAdmin.Engine.Recordings;
 using CallRecordingAdmin.Engine.Roles;
@@ -24,6 +25,8 @@ namespace CallRecordingAdmin.Engine.Retention
         public long Resumed { get; set; }
         /// <summary>Recordings whose file could not be deleted: they stay PendingDelete (never Deleted) and the next run retries.</summary>
         public long DeleteFailed { get; set; }
+        /// <summary>Recordings not deleted because their row, or a hold on them, is not what the row ledger sealed (RowIntegrityFailed): changed outside the module.</summary>
+        public long IntegrityFailed { get; set; }
     }
 
     /// <summary>
@@ -74,6 +77,13 @@ namespace CallRecordingAdmin.Engine.Retention
                 var pending = _store.Database.Read(s => s.Recordings.PendingDeletes()).Where(x => areaIds.ContainsKey(x.AreaId)).ToList();
                 foreach (var (id, areaId, bytes) in pending)
                 {
+                    var tampered = _store.Change("purge recordings", ctx => LedgerGuard.PurgeProblem(ctx, id));
+                    if (tampered != null)
+                    {
+                        summaries[areaId].IntegrityFailed++;
+                        deleteFailed?.Invoke(LedgerGuard.RefuseDeletion(_store, id, tampered));
+                        continue;
+                    }
                     var result = RecordingDeletion.Complete(_store, "purge recordings", new[] { (id, bytes) }, "Deletion finished after an interrupted run");
                     foreach (var f in result.Failures)
                     {
@@ -101,15 +111,38 @@ namespace CallRecordingAdmin.Engine.Retention
             long total = summaries.Values.Sum(x => x.Candidates - x.SkippedOnHold);
             if (limit.HasValue) total = Math.Min(total, limit.Value);
             long purged = 0;
+            var refused = new HashSet<string>(StringComparer.Ordinal);
             foreach (var areaId in areaIds.Keys)
             {
                 var s = summaries[areaId];
                 while (!limit.HasValue || purged < limit.Value)
                 {
                     var take = limit.HasValue ? (int)Math.Min(BatchSize, limit.Value - purged) : BatchSize;
-                    // Claim a batch: re-checks expiry, state and holds inside the transaction (RetentionRules.IsDue).
-                    var claimed = _store.Change("purge recordings", ctx => ctx.Db.Recordings.ClaimDue(areaId, cutoff, ctx.Now, take));
-                    if (claimed.Count == 0) break;
+                    // Claim a batch: re-checks expiry, state and holds inside the transaction (RetentionRules.IsDue); the row ledger
+                    // (issue 11): a recording whose row, or a hold on it, is not what the module sealed is never claimed.
+                    var tamperedNow = new List<(string Id, string Problem)>();
+                    var claimed = _store.Change("purge recordings", ctx =>
+                    {
+                        tamperedNow.Clear();
+                        var batch = new List<(string RecordingId, long StoredBytes)>();
+                        foreach (var (id, bytes) in ctx.Db.Recordings.DueCandidates(areaId, cutoff, ctx.Now, take + refused.Count))
+                        {
+                            if (batch.Count >= take) break;
+                            if (refused.Contains(id)) continue;
+                            var problem = LedgerGuard.PurgeProblem(ctx, id);
+                            if (problem != null) { tamperedNow.Add((id, problem)); continue; }
+                            if (ctx.Db.Recordings.Claim(id)) batch.Add((id, bytes));
+                        }
+                        return (IReadOnlyList<(string RecordingId, long StoredBytes)>)batch;
+                    });
+                    foreach (var (id, problem) in tamperedNow)
+                    {
+                        refused.Add(id);
+                        s.IntegrityFailed++;
+                        deleteFailed?.Invoke(LedgerGuard.RefuseDeletion(_store, id, problem));
+                    }
+                    if (claimed.Count == 0 && tamperedNow.Count == 0) break;
+                    if (claimed.Count == 0) continue;
                     FaultPoint.Reach(FaultPoint.PurgeAfterPending);
                     var result = RecordingDeletion.Complete(_store, "purge recordings", claimed, "Retention period ended (clause 2.5)", FaultPoint.PurgeAfterDelete);
                     s.Purged += result.Finished.Count;

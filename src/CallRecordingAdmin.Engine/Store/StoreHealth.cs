@@ -91,6 +91,7 @@ namespace CallRecordingAdmin.Engine.Store
             foreach (var finding in StoreSchemaCheck.Findings(_store.Database)) yield return finding;
             foreach (var finding in StoreFolderCheck.Findings(Path, KeyPath, EffectiveKeyPath)) yield return finding;
             foreach (var finding in CheckRecordings(deep, progress)) yield return finding;
+            if (deep) foreach (var finding in LedgerCheck.Findings(_store)) yield return finding; // the row ledger (issue 11)
         }
 
         private IEnumerable<StoreFinding> CheckRecordings(bool deep, Action<long, long> progress)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using CallRecordingAdmin.Binding;
 using CallRecordingAdmin.Engine.Audit;
@@ -51,6 +52,7 @@ namespace CallRecordingAdmin.Commands
     /// </summary>
     /// <example><code>Test-AuditChain</code><para>Verifies the whole chain.</para></example>
     /// <example><code>Test-AuditChain -Checkpoint \\evidence\crs\checkpoint-2026-11.json -Quiet</code><para>Returns $true only if the chain holds and still contains the checkpointed head unchanged.</para></example>
+    /// <example><code>(Test-AuditChain -State).StateFindings | Format-Table Kind, Table, RowKey, AuditSequence, Message</code><para>Also checks every row of every audited table against the row ledger, and lists each row changed, inserted or deleted outside the module with the audit event it contradicts.</para></example>
     [Cmdlet(VerbsDiagnostic.Test, "AuditChain")]
     [OutputType(typeof(AuditChainReport), typeof(bool))]
     public sealed class TestAuditChainCommand : StoreCmdlet
@@ -60,13 +62,18 @@ namespace CallRecordingAdmin.Commands
         [ValidateNotNullOrEmpty]
         public string Checkpoint { get; set; }
 
+        /// <summary><para type="description">Also verifies the state (the row ledger, issue 11): every row of every audited table matches the hash its last module transaction sealed, every row the ledger says exists exists and no other does, the ledger's blocks chain and each names its audit event, each access-log row names its own audit event, and the append-only triggers are in place. Reads every row once; differences are in StateFindings.</para></summary>
+        [Parameter]
+        public SwitchParameter State { get; set; }
+
         /// <summary><para type="description">Returns only $true or $false.</para></summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
         protected override void EndProcessing() => Try(Checkpoint, () =>
         {
-            var report = ActiveStore.Audit.Verify(Checkpoint == null ? null : ResolvePath(Checkpoint));
+            var report = ActiveStore.Audit.Verify(Checkpoint == null ? null : ResolvePath(Checkpoint), State.IsPresent);
+            foreach (var finding in report.StateFindings.Take(100)) WriteVerbose(finding.Message);
             if (!report.IsValid) WriteVerbose(report.Problem);
             WriteObject(Quiet ? (object)report.IsValid : report);
         });
@@ -74,7 +81,7 @@ namespace CallRecordingAdmin.Commands
 
     /// <summary>
     /// <para type="synopsis">Writes the head of the audit chain (sequence and hash) to a file outside the database.</para>
-    /// <para type="description">Records the export as an audit event, then writes that event's sequence number and hash, with the store id, to a JSON file. Keep the file somewhere the database's administrators cannot change (a WORM share, an evidence system, a signed e-mail). Test-AuditChain -Checkpoint then proves that the log still contains that head unchanged, so truncation and a rewritten tail are detected.</para>
+    /// <para type="description">Records the export as an audit event, then writes that event's sequence number and hash, with the store id and the row ledger's head block and hash (the state digest: it covers every row hash the module sealed up to then), to a JSON file. Keep the file somewhere the database's administrators cannot change (a WORM share, an evidence system, a signed e-mail). Test-AuditChain -Checkpoint then proves that the log still contains that head unchanged and that the ledger still holds that block unchanged, so truncation and a rewritten tail, of the story or of the state, are detected.</para>
     /// </summary>
     /// <example><code>Export-AuditCheckpoint -Path \\evidence\crs\checkpoint-$(Get-Date -Format yyyy-MM-dd).json</code><para>A nightly runbook step.</para></example>
     /// <example><code>Export-AuditCheckpoint -MailTo dpo@uni.example -From crs-runbook@uni.example</code><para>Mails the checkpoint (store, sequence, head hash, time) to the DPO, a witness outside the store's administrators (after Connect-RecordingGraph; needs Mail.Send).</para></example>

@@ -126,6 +126,7 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
             {
                 var session = (SqliteSession)tx;
                 Migrations.Apply(session.Connection, session.Transaction, now);
+                SqliteLedger.Install(session.Connection, session.Transaction); // the new store's first rows are sealed like any other (issue 11)
                 foreach (var (k, v) in new[]
                          {
                              ("store_id", meta.StoreId), ("created_at", Timestamp.ToText(meta.CreatedAt)), ("created_by", meta.CreatedBy),

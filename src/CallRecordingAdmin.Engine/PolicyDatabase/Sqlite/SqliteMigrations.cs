@@ -356,6 +356,7 @@ CREATE TABLE call_participant (
 );
 CREATE UNIQUE INDEX call_participant_unique ON call_participant(recording_id, directory_call_id, role, ifnull(user_id, ''), ifnull(phone_number, ''));
 "),
+            new Migration(SqliteLedger.MigrationVersion, SqliteLedger.MigrationName, SqliteLedger.MigrationSql),
             // Issue 12: the compliance report over millions of rows reads indexes, not tables. The partial index's WHERE is
             // the report's query filter, built from the same rule (AccessRules.LacksPurposeSql): SQLite uses a partial index
             // only for a query whose WHERE contains the index's terms (ComplianceQueryPlanTests checks that it still does).
@@ -399,6 +400,7 @@ CREATE INDEX recording_state_expiry ON recording(state, expires_at, service_area
             foreach (var m in All.Where(m => m.Version > current && m.Version <= upTo))
             {
                 SqliteDatabase.Execute(c, tx, m.Sql);
+                if (m.Version == SqliteLedger.MigrationVersion) SqliteLedger.Baseline(c, tx, now);
                 SqliteDatabase.Execute(c, tx, "INSERT INTO schema_migration(version, name, applied_at) VALUES ($v, $n, $t)",
                     ("$v", m.Version), ("$n", m.Name), ("$t", Timestamp.ToText(now)));
             }

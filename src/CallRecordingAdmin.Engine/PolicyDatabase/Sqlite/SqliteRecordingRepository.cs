@@ -201,13 +201,16 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
             return _session.Execute("UPDATE recording SET state = 'PendingDelete' WHERE id = $id AND state = 'Active'", ("$id", recordingId)) > 0;
         }
 
+        public IReadOnlyList<(string RecordingId, long StoredBytes)> DueCandidates(string areaId, DateTimeOffset cutoff, DateTimeOffset now, int limit) =>
+            _session.Query("SELECT r.id, r.stored_bytes FROM recording r WHERE r.service_area_id = $a AND r.expires_at <= $cut AND " + DueSql("$now") +
+                           " ORDER BY r.expires_at LIMIT " + limit.ToString(CultureInfo.InvariantCulture),
+                r => (r.GetString(0), r.GetInt64(1)), ("$a", (object)areaId), ("$cut", Timestamp.ToText(cutoff)), ("$now", Timestamp.ToText(now))).ToList();
+
         public IReadOnlyList<(string RecordingId, long StoredBytes)> ClaimDue(string areaId, DateTimeOffset cutoff, DateTimeOffset now, int limit)
         {
             _session.RequireWrite("Claiming a purge batch");
             // The claim re-checks expiry, state and holds inside the write transaction.
-            var batch = _session.Query("SELECT r.id, r.stored_bytes FROM recording r WHERE r.service_area_id = $a AND r.expires_at <= $cut AND " + DueSql("$now") +
-                                       " ORDER BY r.expires_at LIMIT " + limit.ToString(CultureInfo.InvariantCulture),
-                r => (r.GetString(0), r.GetInt64(1)), ("$a", (object)areaId), ("$cut", Timestamp.ToText(cutoff)), ("$now", Timestamp.ToText(now))).ToList();
+            var batch = DueCandidates(areaId, cutoff, now, limit);
             using (var claim = _session.Command("UPDATE recording SET state = 'PendingDelete' WHERE id = $id AND state = 'Active'", ("$id", "")))
             {
                 foreach (var (id, _) in batch)

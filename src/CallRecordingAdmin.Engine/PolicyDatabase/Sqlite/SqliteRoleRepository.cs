@@ -20,9 +20,23 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
         /// <summary>The same fact on a bare connection, for code not yet in a session (RecordingQueries.VisibleAreas until P2/P3).</summary>
         internal static bool Holds(SqliteConnection c, SqliteTransaction tx, string principal, RecordingRole role, string serviceAreaId)
         {
-            var sql = "SELECT count(*) FROM role_assignment WHERE principal = $p COLLATE NOCASE AND role = $r" +
+            var sql = "SELECT id FROM role_assignment WHERE principal = $p COLLATE NOCASE AND role = $r" +
                       (RoleRegister.IsAreaScoped(role) && serviceAreaId != null ? " AND service_area_id = $a" : "");
-            return Convert.ToInt64(SqliteDatabase.Scalar(c, tx, sql, ("$p", principal), ("$r", role.ToString()), ("$a", serviceAreaId))) > 0;
+            var ids = new List<string>();
+            using (var cmd = SqliteDatabase.Command(c, tx, sql, ("$p", principal), ("$r", role.ToString()), ("$a", serviceAreaId)))
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read()) ids.Add(r.GetString(0));
+            }
+            // The row ledger (issue 11): a role is held only by a row the module sealed; one inserted or changed outside it is refused.
+            string problem = null;
+            foreach (var id in ids)
+            {
+                if ((problem = SqliteLedger.Problem(c, tx, "role_assignment", id)) == null) return true;
+            }
+            if (problem == null) return false;
+            throw new PolicyException("RowIntegrityFailed", FailureKind.InvalidData,
+                "Refused to rely on the " + role + " role of '" + principal + "': " + problem + " Test-AuditChain -State lists every such row.", principal);
         }
 
         public IEnumerable<RoleAssignment> Query(string principal, RecordingRole? role, ServiceAreas.AreaSelector serviceArea)
