@@ -55,15 +55,14 @@ namespace CallRecordingAdmin.Engine.PolicyDatabase.Sqlite
                 ("$p", principal), ("$a", serviceAreaId)) as string;
 
         // One query for the gate (before: a scalar for the recording's area, then the grants). Raw (SqliteRaw): exports call the gate per row.
-        public IReadOnlyList<AccessGrant> ForRecording(string principal, string recordingId) =>
-            SqliteRaw.Query(_session, @"SELECT g.*, NULL AS area_name FROM access_grant g
-                     WHERE g.principal = $p COLLATE NOCASE AND g.revoked_at IS NULL
-                       AND (g.service_area_id = (SELECT service_area_id FROM recording WHERE id = $r) OR g.recording_id = $r)",
-                Map, ("$p", principal), ("$r", recordingId));
+        public IReadOnlyList<AccessGrant> ForRecording(string principal, string recordingId) => OverRecording(principal, recordingId, includeRevoked: false);
 
-        public IReadOnlyList<AccessGrant> ForRecordingEver(string principal, string recordingId) =>
+        public IReadOnlyList<AccessGrant> ForRecordingEver(string principal, string recordingId) => OverRecording(principal, recordingId, includeRevoked: true);
+
+        /// <summary>The principal's grants over the recording's area and shares of the recording; revoked ones only when asked (a playback judged as of its time).</summary>
+        private IReadOnlyList<AccessGrant> OverRecording(string principal, string recordingId, bool includeRevoked) =>
             SqliteRaw.Query(_session, @"SELECT g.*, NULL AS area_name FROM access_grant g
-                     WHERE g.principal = $p COLLATE NOCASE
+                     WHERE g.principal = $p COLLATE NOCASE" + (includeRevoked ? "" : " AND g.revoked_at IS NULL") + @"
                        AND (g.service_area_id = (SELECT service_area_id FROM recording WHERE id = $r) OR g.recording_id = $r)",
                 Map, ("$p", principal), ("$r", recordingId));
 
